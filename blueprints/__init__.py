@@ -1,0 +1,1 @@
+"""Pages and the JSON API; thin: parse input, call one domain function, render or return JSON."""

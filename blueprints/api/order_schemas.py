@@ -1,0 +1,155 @@
+"""Request and response shapes of the order API (DESIGN §3), shared by the orders and rush resources."""
+
+import marshmallow as ma
+
+from domain.orders import FLAME_GRADES, PRIORITIES
+from domain.stage_machine import STAGES, allowed_next
+
+Text = ma.fields.String
+
+
+class Extended:
+    """An object plus extra attributes, for a schema to read as one (e.g. an order and its change id)."""
+
+    def __init__(self, base, **extra):
+        self._base = base
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name: str):
+        return getattr(self._base, name)
+
+
+class OrderFields(ma.Schema):
+    quantity = ma.fields.Decimal(places=3, validate=ma.validate.Range(min=0, max=10**10))
+    unit_price = ma.fields.Decimal(places=4, allow_none=True, validate=ma.validate.Range(min=0, max=10**9))
+    price_override_reason = Text(allow_none=True, validate=ma.validate.Length(max=200))
+    due_date = ma.fields.Date()
+    priority = Text(validate=ma.validate.OneOf(PRIORITIES))
+    flame_grade = Text(allow_none=True, validate=ma.validate.OneOf([*FLAME_GRADES, ""]))
+    packaging = Text(allow_none=True, validate=ma.validate.Length(max=200))
+    color_notes = Text(allow_none=True, validate=ma.validate.Length(max=500))
+    original_ref = Text(allow_none=True, validate=ma.validate.Length(max=64))
+
+
+class OrderCreateIn(OrderFields):
+    customer_code = Text(required=True, validate=ma.validate.Length(min=1, max=32))
+    product_model = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+    due_date = ma.fields.Date(required=True)
+
+
+class OrderPatchIn(OrderFields):
+    customer_code = Text(validate=ma.validate.Length(min=1, max=32))
+    product_model = Text(validate=ma.validate.Length(min=1, max=64))
+    note = Text(
+        load_default="",
+        validate=ma.validate.Length(max=2000),
+        metadata={"description": "what the customer asked for; shown with the change record"},
+    )
+
+
+class OrderOut(ma.Schema):
+    id = ma.fields.Integer()
+    number = Text()
+    stage = Text()
+    customer_code = Text(attribute="customer.code")
+    customer_name = Text(attribute="customer.name")
+    product_model = Text(attribute="product.model")
+    product_name = Text(attribute="product.name")
+    quantity = ma.fields.Decimal(as_string=True)
+    unit_price = ma.fields.Decimal(as_string=True, allow_none=True)
+    price_override_reason = Text(allow_none=True)
+    due_date = ma.fields.Date()
+    priority = Text()
+    flame_grade = Text(allow_none=True)
+    packaging = Text(allow_none=True)
+    color_notes = Text(allow_none=True)
+    original_ref = Text(allow_none=True)
+    is_rush = ma.fields.Boolean()
+    created_by_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    next_stages = ma.fields.Method("_next", metadata={"description": "stages the order may move to"})
+
+    def _next(self, order) -> list[str]:
+        return sorted(allowed_next(order.stage), key=STAGES.index)
+
+
+class OrderSaved(OrderOut):
+    change_id = ma.fields.Integer(allow_none=True, metadata={"description": "the change record, if any"})
+
+
+class FailedRule(ma.Schema):
+    code = Text()
+    field = Text()
+    message = Text()
+
+
+class DrawingOut(ma.Schema):
+    id = ma.fields.Integer()
+    filename = Text()
+    content_type = Text()
+    size = ma.fields.Integer()
+    sha256 = Text()
+    uploaded_at = ma.fields.DateTime()
+    change_id = ma.fields.Integer(allow_none=True)
+
+
+class StageEventOut(ma.Schema):
+    from_stage = Text(allow_none=True)
+    to_stage = Text()
+    at = ma.fields.DateTime()
+    user_id = ma.fields.Integer(allow_none=True)
+    user = Text(allow_none=True)
+
+
+class OrderDetailOut(OrderOut):
+    list_price = ma.fields.Decimal(as_string=True, allow_none=True)
+    drawing = ma.fields.Nested(DrawingOut, allow_none=True)
+    failed_rules = ma.fields.List(ma.fields.Nested(FailedRule))
+    stage_events = ma.fields.List(ma.fields.Nested(StageEventOut))
+
+
+class OrderQuery(ma.Schema):
+    stage = Text(validate=ma.validate.OneOf(STAGES))
+    priority = Text(validate=ma.validate.OneOf(PRIORITIES))
+    customer_code = Text(validate=ma.validate.Length(max=32))
+    product_model = Text(validate=ma.validate.Length(max=64))
+    number = Text(validate=ma.validate.Length(max=32), metadata={"description": "prefix of the number"})
+    due_from = ma.fields.Date()
+    due_to = ma.fields.Date()
+    rush = ma.fields.Boolean()
+    sort = Text(
+        load_default="due_date",
+        validate=ma.validate.OneOf(
+            ["due_date", "-due_date", "created_at", "-created_at", "number", "-number"]
+        ),
+    )
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+    cursor = Text(
+        validate=ma.validate.Length(max=200), metadata={"description": "next_cursor of the last page"}
+    )
+
+
+class OrderPageOut(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(OrderOut))
+    total = ma.fields.Integer()
+    next_cursor = Text(allow_none=True)
+
+
+class TransitionIn(ma.Schema):
+    to = Text(required=True, validate=ma.validate.OneOf(STAGES))
+
+
+class DrawingUploadIn(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class MonthRateOut(ma.Schema):
+    month = Text()
+    submissions = ma.fields.Integer()
+    with_missing = ma.fields.Integer()
+    rate = ma.fields.Float()
+
+
+class MonthsQuery(ma.Schema):
+    months = ma.fields.Integer(load_default=12, validate=ma.validate.Range(min=1, max=60))

@@ -1,0 +1,21 @@
+"""/api/v1/products: product models with standard lead time, mold and colorant."""
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from blueprints.api.masterdata_routes import add_routes
+
+blp = Blueprint("api_products", __name__, url_prefix="/products", description="Products (master data)")
+
+
+class ProductOut(ma.Schema):
+    id = ma.fields.Integer()
+    model = ma.fields.String()
+    name = ma.fields.String()
+    std_lead_days = ma.fields.Integer(metadata={"description": "standard lead time in days"})
+    mold = ma.fields.String()
+    colorant = ma.fields.String()
+    active = ma.fields.Boolean()
+
+
+add_routes(blp, "products", ProductOut)

@@ -1,0 +1,173 @@
+"""/api/v1/rush: rush-order requests (紧急插单, DESIGN §3.3): score with every dimension's why, automatic
+opening at the threshold, the VP's decision below it, the orders it delays, and the settings."""
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from blueprints.access import roles_required
+from domain import order_service, roles, rush_orders
+from domain.errors import DomainError
+from domain.rush_score import DIMENSIONS
+from extensions import socketio
+
+blp = Blueprint("api_rush", __name__, url_prefix="/rush", description="Rush orders (紧急插单)")
+
+READERS = (roles.SALES, roles.VP, roles.PLANNER, roles.ADMIN)
+
+
+class RushAskIn(ma.Schema):
+    order_id = ma.fields.Integer(required=True)
+    requested_due_date = ma.fields.Date(metadata={"description": "default: the order's due date"})
+    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+    kitting_rate_pct = ma.fields.Decimal(
+        validate=ma.validate.Range(min=0, max=100),
+        metadata={"description": "only used while no stock data exists to compute kitting; needs a source"},
+    )
+    kitting_source = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class DimensionOut(ma.Schema):
+    key = ma.fields.String()
+    score = ma.fields.Decimal(as_string=True)
+    weight = ma.fields.Decimal(as_string=True)
+    weighted = ma.fields.Decimal(as_string=True)
+    why = ma.fields.String()
+
+
+class DelayedOut(ma.Schema):
+    order_id = ma.fields.Integer()
+    number = ma.fields.String()
+    due_date = ma.fields.String(metadata={"format": "date"})  # stored as ISO text in the snapshot
+    priority = ma.fields.String()
+    delay_days = ma.fields.Integer()
+    new_finish = ma.fields.String(metadata={"format": "date"})
+
+
+class RushOut(ma.Schema):
+    id = ma.fields.Integer()
+    order_id = ma.fields.Integer()
+    order_number = ma.fields.String(attribute="order.number")
+    status = ma.fields.String(metadata={"description": "open | pending_vp | approved | rejected"})
+    reason = ma.fields.String()
+    requested_due_date = ma.fields.Date()
+    requested_by_id = ma.fields.Integer(allow_none=True)
+    requested_at = ma.fields.DateTime()
+    composite = ma.fields.Decimal(as_string=True)
+    threshold = ma.fields.Decimal(as_string=True)
+    kitting_source = ma.fields.String()
+    decided_by_id = ma.fields.Integer(allow_none=True)
+    decided_at = ma.fields.DateTime(allow_none=True)
+    decision_comment = ma.fields.String(allow_none=True)
+
+
+class RushDetailOut(RushOut):
+    dimensions = ma.fields.List(ma.fields.Nested(DimensionOut))
+    delayed_orders = ma.fields.List(ma.fields.Nested(DelayedOut))
+
+
+class RushListQuery(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(rush_orders.STATUSES))
+    order_id = ma.fields.Integer()
+
+
+class DecisionIn(ma.Schema):
+    approve = ma.fields.Boolean(required=True)
+    comment = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+
+
+class SettingsIO(ma.Schema):
+    weights = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(DIMENSIONS)), values=ma.fields.String()
+    )
+    rank_bands = ma.fields.List(ma.fields.List(ma.fields.String()))
+    rank_floor = ma.fields.String()
+    margin_bands = ma.fields.List(ma.fields.List(ma.fields.String()))
+    margin_floor = ma.fields.String()
+    complexity_base = ma.fields.String()
+    complexity_change_penalty = ma.fields.String()
+    urgency_fast_ratio = ma.fields.String()
+    urgency_slow_ratio = ma.fields.String()
+    urgency_fast_score = ma.fields.String()
+    urgency_slow_score = ma.fields.String()
+    kitting_full_rate = ma.fields.String()
+    threshold = ma.fields.String()
+    workday_hours = ma.fields.String()
+
+
+class RushDetail:
+    """The request with its explained score and the orders it delays (live while pending, else as
+    recorded when the channel opened)."""
+
+    def __init__(self, rush: rush_orders.RushRequest):
+        self._rush = rush
+        self.dimensions = list(rush.explained().dimensions)
+        if rush.status == rush_orders.PENDING_VP:
+            self.delayed_orders = [d.as_dict() for d in rush_orders.current_delays(rush)]
+        else:
+            self.delayed_orders = rush.delayed or []
+
+    def __getattr__(self, name: str):
+        return getattr(self._rush, name)
+
+
+def _check_order_visible(order_id: int) -> None:
+    order_service.get_order(order_id, current_user)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(RushAskIn)
+@blp.response(201, RushDetailOut)
+@blp.alt_response(409, description="Not rushable now (stage, already rush, already waiting for the VP)")
+@roles_required(roles.SALES, roles.ADMIN)
+def request_rush(data: dict):
+    _check_order_visible(data["order_id"])
+    rush = rush_orders.request_rush(rush_orders.RushAsk(**data), current_user, order_service.plant_today())
+    if rush.status == rush_orders.PENDING_VP:
+        socketio.emit("rush_pending", {"id": rush.id, "order_number": rush.order.number}, to="role:vp")
+    return RushDetail(rush)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(RushListQuery, location="query")
+@blp.response(200, RushOut(many=True))
+@roles_required(*READERS)
+def list_requests(query: dict):
+    requests = rush_orders.list_requests(query.get("status"), query.get("order_id"))
+    return [r for r in requests if order_service.may_view(current_user, r.order)]
+
+
+@blp.route("/<int:request_id>", methods=["GET"])
+@blp.response(200, RushDetailOut)
+@roles_required(*READERS)
+def get_request(request_id: int):
+    rush = rush_orders.get_request(request_id)
+    if not order_service.may_view(current_user, rush.order):
+        raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
+    return RushDetail(rush)
+
+
+@blp.route("/<int:request_id>/decision", methods=["POST"])
+@blp.arguments(DecisionIn)
+@blp.response(200, RushDetailOut)
+@blp.alt_response(409, description="Not waiting for a decision")
+@roles_required(roles.VP)
+def decide(data: dict, request_id: int):
+    rush = rush_orders.decide(request_id, data["approve"], data["comment"], current_user)
+    return RushDetail(rush)
+
+
+@blp.route("/settings", methods=["GET"])
+@blp.response(200, SettingsIO)
+@roles_required(*READERS)
+def get_settings():
+    return rush_orders.load_settings().to_dict()
+
+
+@blp.route("/settings", methods=["PUT"])
+@blp.arguments(SettingsIO)
+@blp.response(200, SettingsIO)
+@roles_required(roles.ADMIN)
+def put_settings(data: dict):
+    return rush_orders.save_settings(data, current_user).to_dict()

@@ -1,0 +1,94 @@
+"""/api/v1/scan: a phone photo decoded on the server (when the camera cannot read a label live)."""
+
+import marshmallow as ma
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from blueprints.access import roles_required
+from blueprints.api.stock_schemas import Text
+from domain.errors import DomainError
+from scanning.photo_codes import read_photo
+
+blp = Blueprint("api_scan", __name__, url_prefix="/scan", description="Photo decoding for the scanner")
+PHOTO_MAX_BYTES = 12 * 1024 * 1024  # a 48 MP JPEG is ~10 MB; larger is not a phone photo
+
+
+class ScannedLabelOut(ma.Schema):
+    kind = Text(metadata={"description": "loc | sku | lot | wo | sn"})
+    text = Text(metadata={"description": "the code's text as read"})
+    location_id = ma.fields.Integer(metadata={"description": "loc"})
+    sku = Text(metadata={"description": "sku, lot"})
+    lot = Text(metadata={"description": "lot"})
+    work_order = Text(metadata={"description": "wo"})
+    serial = Text(metadata={"description": "sn"})
+
+
+class RefusedOut(ma.Schema):
+    text = Text()
+    code = Text(metadata={"description": "invalid_location_label | invalid_label"})
+    message = Text()
+
+
+def _listed(field: ma.fields.Field, description: str) -> ma.fields.List:
+    return ma.fields.List(field, metadata={"description": description})
+
+
+class DecodeOut(ma.Schema):
+    codes = _listed(Text(), "every code's text, labels of this app first")
+    labels = _listed(ma.fields.Nested(ScannedLabelOut), "this app's labels, read")
+    refused = _listed(ma.fields.Nested(RefusedOut), "labels of this app that are forged or damaged")
+    others = _listed(Text(), "codes that are not labels of this app")
+
+
+PHOTO_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"photo": {"type": "string", "format": "binary"}},
+                "required": ["photo"],
+            }
+        }
+    },
+}
+
+
+def _too_large() -> DomainError:
+    mb = current_app.config.get("SCAN_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES) // (1024 * 1024)
+    return DomainError(
+        "photo_too_large",
+        _("The photo is larger than %(mb)d MB; take it again at a lower resolution.", mb=mb),
+        {"photo": _("larger than %(mb)d MB", mb=mb)},
+        status=413,
+    )
+
+
+def _photo_bytes() -> bytes:
+    limit = current_app.config.get("SCAN_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES)
+    if (request.content_length or 0) > limit + 64 * 1024:  # refused before the upload is parsed
+        raise _too_large()
+    upload = request.files.get("photo")
+    if upload is None:
+        raise DomainError(
+            "photo_required",
+            _("Send the photo as the form field 'photo'."),
+            {"photo": _("Missing data for required field.")},
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large()
+    return data
+
+
+@blp.route("/decode", methods=["POST"])
+@blp.doc(requestBody=PHOTO_BODY)
+@blp.response(200, DecodeOut)
+@blp.alt_response(413, description="photo_too_large, image_too_large")
+@blp.alt_response(415, description="not_an_image")
+@blp.alt_response(422, description="no_code_found, unreadable_image, photo_required")
+@roles_required()
+def decode_photo():
+    """Reads every code in the photo (multipart field `photo`). Read-only: no Idempotency-Key."""
+    return read_photo(_photo_bytes())

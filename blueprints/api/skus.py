@@ -1,0 +1,21 @@
+"""/api/v1/skus: stock-keeping units (materials, parts, finished goods) with safety stock."""
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from blueprints.api.masterdata_routes import add_routes, decimal_out
+
+blp = Blueprint("api_skus", __name__, url_prefix="/skus", description="SKUs (master data)")
+
+
+class SkuOut(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    unit = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "material | part | finished"})
+    safety_stock = decimal_out()
+    active = ma.fields.Boolean()
+
+
+add_routes(blp, "skus", SkuOut)

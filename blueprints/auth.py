@@ -1,0 +1,91 @@
+"""Sign in and out on a phone, and the language switch (remembered per user)."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from blueprints.access import public, roles_required
+from domain import audit
+from domain.users import find_user
+from extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    remember = BooleanField(_l("Keep me signed in on this phone"))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: an open redirect would make a phishing link look like ours."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_user(form.username.data.strip())
+        if user is None or not user.active or not user.check_password(form.password.data):
+            audit.record("login_failed", "user", form.username.data.strip()[:64])
+            db.session.commit()
+            flash(_("Wrong username or password."), "error")
+            return render_template("auth/login.html", form=form), 401
+        session.clear()  # a fresh session on sign-in: no fixation
+        login_user(user, remember=form.remember.data)
+        if user.locale:
+            session["lang"] = user.locale
+        audit.record("login", "user", user.id, actor=user)
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@roles_required()
+def logout():
+    audit.record("logout", "user", current_user.id, actor=current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+class LanguageForm(FlaskForm):
+    pass
+
+
+@bp.post("/language/<code>")
+@public
+def set_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        return redirect(_safe_next(request.referrer and urlsplit(request.referrer).path))
+    if not LanguageForm().validate_on_submit():
+        flash(_("The form expired; please reload the page and try again."), "error")
+    else:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            audit.record("set_language", "user", current_user.id, {"locale": code}, actor=current_user)
+            db.session.commit()
+    referrer = request.referrer and urlsplit(request.referrer)
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "") if referrer else None
+    return redirect(_safe_next(back))

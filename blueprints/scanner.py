@@ -1,0 +1,79 @@
+"""The phone scanner (DESIGN §6): scan a location, then an item, set the quantity and confirm.
+
+The page itself only renders the screen and the texts it shows; everything it does runs in the browser
+(pwa/js/scanner.js) against the stock and transfer API, so it keeps working offline from the service
+worker's copy, with scans queued in an IndexedDB outbox (pwa/js/outbox.js).
+"""
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from blueprints.access import roles_required
+from domain.roles import LEADER, SERVICE, WAREHOUSE
+from domain.stock.ledger import ISSUE, RECEIPT
+from scanning.labels import known_bases
+
+bp = Blueprint("scanner", __name__)
+
+# What the worker does at the location; transfers go through their own API steps.
+MOVE_KINDS = (
+    (RECEIPT, _l("Receive")),
+    (ISSUE, _l("Issue")),
+    ("transfer_pick", _l("Transfer pick")),
+    ("transfer_receive", _l("Transfer receive")),
+)
+# Texts the script shows, translated here for the user's language.
+TEXTS = {
+    "locationNeeded": _l("Scan the location label on the rack first."),
+    "itemNeeded": _l("Scan the item or lot label."),
+    "transferNeeded": _l("Choose the transfer."),
+    "qtyInvalid": _l("Enter a quantity above 0, with at most 3 decimal places."),
+    "gpsWaiting": _l("Waiting for the GPS position…"),
+    "gpsDenied": _l("Allow location access: stock moves need the phone's position."),
+    "gpsFix": _l("GPS ±%(m)s m"),
+    "foreign": _l("This code is not a label of Order Helper: %(text)s"),
+    "invalidLabel": _l("This label of Order Helper is incomplete or damaged; print it again."),
+    "notForMoves": _l("This label is not a location or an item."),
+    "location": _l("Location %(name)s"),
+    "queued": _l("Queued: %(what)s"),
+    "done": _l("Done"),
+    "sending": _l("Sending…"),
+    "waiting": _l("Waiting for the network"),
+    "retrying": _l("Busy on the server; trying again shortly"),
+    "signIn": _l("Signed out: sign in again to send the queue."),
+    "refused": _l("Refused"),
+    "onHand": _l("on hand %(qty)s"),
+    "cameraDenied": _l("The camera could not be opened: %(reason)s"),
+    "cameraUnavailable": _l("This browser cannot use the camera; use the photo button or type the code."),
+    "decoderFailed": _l("The code reader could not start: %(reason)s"),
+    "photoNothing": _l("No code was found in the photo."),
+    "photoFailed": _l("The photo could not be read: %(reason)s"),
+    "transfersNone": _l("No transfer waits for this step."),
+    "transfersOffline": _l("The transfer list needs the network; the last list seen is shown."),
+    "dismiss": _l("Dismiss"),
+    "otherUsers": _l("%(count)s scans of another user wait until they sign in on this phone."),
+    "open": _l("Open"),
+}
+
+
+@bp.get("/scan")
+@roles_required(WAREHOUSE, LEADER, SERVICE)
+def scan():
+    """Warehouse workers move stock; team leaders and service technicians scan a label to open what it
+    names (a work order, a serial number), as a plain phone camera would."""
+    return render_template(
+        "scanner/scan.html",
+        can_move=current_user.has_any_role({WAREHOUSE}),
+        user_id=current_user.id,
+        kinds=MOVE_KINDS,
+        texts={key: str(text) for key, text in TEXTS.items()},
+        preset_location=request.args.get("loc", "")[:300],
+        label_bases=list(known_bases()),
+        urls={
+            "moves": "/api/v1/stock/moves",
+            "transfers": "/api/v1/transfers",
+            "decode": "/api/v1/scan/decode",
+            "self": url_for("scanner.scan"),
+        },
+    )

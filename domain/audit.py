@@ -1,0 +1,66 @@
+"""Audit log (DESIGN §1): who changed what, when, from which device/IP, with GPS where given."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.clock import utcnow
+from extensions import db
+
+# Set by the web layer (app.py) so rules stay free of Flask: returns ip/device (and GPS) of the caller.
+context_provider: Callable[[], dict[str, Any]] = dict
+
+
+class AuditLog(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(256))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+
+
+def record(
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    changes: dict[str, Any] | None = None,
+    *,
+    actor: Any = None,
+    context: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Add an audit row to the current transaction; `context` carries ip/device/lat/lon.
+
+    The caller's transaction commits it together with the change, so a change never lands unaudited.
+    """
+    ctx = {**context_provider(), **(context or {})}
+    row = AuditLog(
+        user_id=getattr(actor, "id", None),
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        changes=changes,
+        ip=ctx.get("ip"),
+        device=(ctx.get("device") or "")[:256] or None,
+        lat=ctx.get("lat"),
+        lon=ctx.get("lon"),
+    )
+    db.session.add(row)
+    return row
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed, JSON-safe."""
+    return {k: [_plain(before.get(k)), _plain(v)] for k, v in after.items() if before.get(k) != v}
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, int, float, bool, list, dict)) else str(value)

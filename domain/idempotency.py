@@ -1,0 +1,148 @@
+"""Exactly-once handling of phone actions (DESIGN §6, §12): one stored outcome per client key.
+
+Keys are scoped per user: the unique constraint is (user_id, key), so two phones that happened to
+generate the same key never see each other's results, and a key cannot be used to read another user's
+response. The stored outcome (status and JSON body, refusals included) is written in the same
+transaction as the change it describes; a replay with the same request gets it back and applies
+nothing, the same key with a different request is refused (`idempotency_key_reused`, 422), and a retry
+while the first is still running is told so (`idempotency_in_progress`, 409).
+"""
+
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, bindparam, insert, select, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.clock import utcnow
+from domain.errors import DomainError
+from extensions import db
+
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # visible ASCII: UUIDs, ULIDs, outbox ids
+
+
+class IdempotencyRecord(db.Model):
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_key_user_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+def check_key(key: str | None) -> str:
+    if not key:
+        raise DomainError(
+            "idempotency_key_missing",
+            _("Send an Idempotency-Key header so a retried request is applied only once."),
+            {"Idempotency-Key": _("required")},
+            status=400,
+        )
+    if not KEY_PATTERN.match(key):
+        raise DomainError(
+            "idempotency_key_invalid",
+            _("The Idempotency-Key must be 1 to 100 visible ASCII characters."),
+            {"Idempotency-Key": _("1 to 100 visible ASCII characters")},
+            status=400,
+        )
+    return key
+
+
+def fingerprint(method: str, path: str, payload: Any) -> str:
+    """What makes two requests 'the same': method, path and the JSON body, key order ignored."""
+    canonical = json.dumps(
+        [method.upper(), path, payload], sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# ---- running at most once at a time ----
+
+_running: set[tuple[int, str]] = set()
+_running_lock = threading.Lock()
+
+
+@contextmanager
+def claim(user_id: int, key: str) -> Iterator[None]:
+    """Mark the key as running in this process; a second request with it meanwhile gets a 409."""
+    token = (user_id, key)
+    with _running_lock:
+        if token in _running:
+            raise _in_progress()
+        _running.add(token)
+    try:
+        yield
+    finally:
+        with _running_lock:
+            _running.discard(token)
+
+
+def lock_across_processes(user_id: int, key: str) -> None:
+    """Inside the write transaction: on PostgreSQL, a transaction-scoped advisory lock on the key, so
+    another server process running the same key answers 409 instead of applying it twice. (On SQLite
+    write transactions are serialised, so the second one simply finds the stored outcome.)"""
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"{user_id}:{key}".encode(), digest_size=8).digest()
+    lock_id = int.from_bytes(digest, "big", signed=True)
+    if not session.execute(text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": lock_id}).scalar():
+        raise _in_progress()
+
+
+def _in_progress() -> DomainError:
+    return DomainError(
+        "idempotency_in_progress",
+        _("This request is still being processed; wait a moment and retry with the same key."),
+        status=409,
+    )
+
+
+# ---- stored outcomes ----
+
+
+@dataclass(frozen=True)
+class Outcome:
+    request_hash: str
+    status: int
+    body: Any
+
+
+_TABLE = IdempotencyRecord.__table__
+_FIND = select(_TABLE.c.request_hash, _TABLE.c.status, _TABLE.c.body).where(
+    _TABLE.c.user_id == bindparam("user_id"), _TABLE.c.key == bindparam("key")
+)
+_REMEMBER = insert(_TABLE)
+
+
+def find(user_id: int, key: str) -> Outcome | None:
+    row = db.session.execute(_FIND, {"user_id": user_id, "key": key}).first()
+    return Outcome(*row) if row else None
+
+
+def replayable(record: Outcome, request_hash: str) -> Outcome:
+    """The stored outcome, if this request is the one that produced it."""
+    if record.request_hash != request_hash:
+        raise DomainError(
+            "idempotency_key_reused",
+            _("This Idempotency-Key was already used for a different request; use a new key."),
+            {"Idempotency-Key": _("already used for a different request")},
+            status=422,
+        )
+    return record
+
+
+def remember(user_id: int, key: str, request_hash: str, status: int, body: Any) -> None:
+    row = {"user_id": user_id, "key": key, "request_hash": request_hash, "status": status, "body": body}
+    db.session.execute(_REMEMBER, {**row, "created_at": utcnow()})

@@ -1,0 +1,1 @@
+"""Materials kitting (物料齐套, DESIGN §5): requirement vs availability per work order."""

@@ -1,0 +1,136 @@
+"""Production records (DESIGN §4): machines, work orders with their locked BOM version, the operations
+the routing makes of them per workshop, the task cards pushed to team leaders, and the counters that
+number work orders and cards without gaps."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.clock import utcnow
+from domain.masterdata import BomVersion, Product, Team, Workshop
+from domain.orders import Order
+from domain.stock.quantity import ExactQty
+from domain.users import User
+from extensions import db
+
+# Work order status, in order; `finished` when every operation is finished.
+RELEASED, ACKNOWLEDGED, IN_PROGRESS, FINISHED = "released", "acknowledged", "in_progress", "finished"
+WORK_ORDER_STATUSES = (RELEASED, ACKNOWLEDGED, IN_PROGRESS, FINISHED)
+# Operation status.
+PENDING, STARTED, DONE = "pending", "started", "finished"
+OPERATION_STATUSES = (PENDING, STARTED, DONE)
+# Task card status: new → acknowledged (已接收) → started → finished.
+CARD_NEW, CARD_STARTED = "new", "started"
+CARD_STATUSES = (CARD_NEW, ACKNOWLEDGED, CARD_STARTED, FINISHED)
+
+WORK_ORDER_STATUS_LABELS = {
+    RELEASED: _l("Released"),
+    ACKNOWLEDGED: _l("Acknowledged"),
+    IN_PROGRESS: _l("In progress"),
+    FINISHED: _l("Finished"),
+}
+CARD_STATUS_LABELS = {
+    CARD_NEW: _l("New"),
+    ACKNOWLEDGED: _l("Acknowledged"),
+    CARD_STARTED: _l("Started"),
+    FINISHED: _l("Finished"),
+}
+OPERATION_STATUS_LABELS = {PENDING: _l("Pending"), STARTED: _l("Running"), DONE: _l("Finished")}
+
+
+class Machine(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    workshop: Mapped[Workshop] = relationship()
+
+
+class ProductionCounter(db.Model):
+    """One row per numbering scope — `wo:YYYYMMDD` for the day's work orders, `card:<team id>` for a
+    team's task cards. The row is incremented inside the creating transaction (row-locked on
+    PostgreSQL, under BEGIN IMMEDIATE on SQLite), so numbers are consecutive and never reused."""
+
+    scope: Mapped[str] = mapped_column(String(48), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+
+
+class WorkOrder(db.Model):
+    __table_args__ = (Index("ix_work_order_status_start", "status", "planned_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)  # WO-YYYYMMDD-NNNN
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    # The BOM version in force at conversion, locked: later BOM edits make a new version instead.
+    bom_version_id: Mapped[int] = mapped_column(ForeignKey("bom_version.id"))
+    quantity: Mapped[Decimal] = mapped_column(ExactQty)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=RELEASED)
+    planned_start: Mapped[datetime | None]
+    planned_end: Mapped[datetime | None]
+    good_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
+    scrap_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    order: Mapped[Order] = relationship()
+    product: Mapped[Product] = relationship()
+    bom_version: Mapped[BomVersion] = relationship()
+    team: Mapped[Team] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    operations: Mapped[list["Operation"]] = relationship(
+        back_populates="work_order", order_by="Operation.seq", cascade="all, delete-orphan"
+    )
+
+
+class Operation(db.Model):
+    """One routing step of a work order in one workshop, optionally on one machine; the Gantt moves
+    `planned_start`/`planned_end` (and `machine_id`), `seq` is the order the steps must run in."""
+
+    __table_args__ = (
+        UniqueConstraint("work_order_id", "seq"),
+        Index("ix_operation_machine_start", "machine_id", "planned_start"),
+        Index("ix_operation_workshop_start", "workshop_id", "planned_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int]
+    name: Mapped[str] = mapped_column(String(100))
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
+    machine_id: Mapped[int | None] = mapped_column(ForeignKey("machine.id"))
+    planned_start: Mapped[datetime]
+    planned_end: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    good_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
+    scrap_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
+    work_order: Mapped[WorkOrder] = relationship(back_populates="operations")
+    workshop: Mapped[Workshop] = relationship()
+    machine: Mapped[Machine | None] = relationship()
+
+
+class TaskCard(db.Model):
+    """A card on a team leader's phone. `seq` numbers a team's cards 1, 2, 3 … in creation order, so
+    a phone that reconnects asks for everything after the last seq it saw and gets it in order."""
+
+    __table_args__ = (UniqueConstraint("team_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    seq: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default=CARD_NEW)
+    # What the leader reads, frozen at creation (the work order page shows the live values).
+    title: Mapped[str] = mapped_column(String(200))
+    product_model: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[Decimal] = mapped_column(ExactQty)
+    due_date: Mapped[date | None]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    work_order: Mapped[WorkOrder] = relationship()
+    team: Mapped[Team] = relationship()

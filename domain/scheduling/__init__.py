@@ -1,0 +1,1 @@
+"""Planning on the Gantt: move rules and rush insertion (DESIGN §4)."""

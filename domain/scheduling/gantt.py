@@ -1,0 +1,275 @@
+"""The Gantt's data and changes (DESIGN §4): rows per workshop and machine, moving one operation, and
+inserting an approved rush work order ahead of the queue. The rules themselves are in rules.py."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from domain import audit
+from domain.errors import DomainError, NotFound
+from domain.masterdata import Workshop
+from domain.production.models import DONE, Machine, Operation, WorkOrder
+from domain.scheduling.rules import Pushed, Slot, check_move, push_later
+from domain.transactions import write_transaction
+from extensions import db
+
+MAX_WINDOW = timedelta(days=62)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, start: datetime, end: datetime) -> "Window":
+        return cls(naive_utc(start), naive_utc(end))
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise DomainError(
+                "invalid_window",
+                _("The end of the period must be after its start."),
+                {"end": _("Before the start.")},
+            )
+        if self.end - self.start > MAX_WINDOW:
+            raise DomainError(
+                "window_too_long", _("Show at most 62 days at a time."), {"end": _("Too far from the start.")}
+            )
+
+
+def iso_utc(moment: datetime) -> str:
+    """The database holds naive UTC; the chart needs the zone said, or it reads local time."""
+    return moment.isoformat() + "Z"
+
+
+def naive_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def slot_of(op: Operation) -> Slot:
+    return Slot(
+        op_id=op.id,
+        work_order_id=op.work_order_id,
+        seq=op.seq,
+        workshop_id=op.workshop_id,
+        machine_id=op.machine_id,
+        start=op.planned_start,
+        end=op.planned_end,
+        label=f"{op.work_order.number} #{op.seq} {op.name}",
+    )
+
+
+def rows(workshop_id: int | None) -> list[dict[str, Any]]:
+    """One row per workshop with its machines nested; operations without a machine sit on the workshop."""
+    workshops = db.session.scalars(
+        select(Workshop)
+        .where(Workshop.active.is_(True), *([Workshop.id == workshop_id] if workshop_id else []))
+        .order_by(Workshop.code)
+    ).all()
+    machines = db.session.scalars(
+        select(Machine)
+        .where(Machine.active.is_(True), Machine.workshop_id.in_([w.id for w in workshops]))
+        .order_by(Machine.code)
+    ).all()
+    out = []
+    for workshop in workshops:
+        own = [m for m in machines if m.workshop_id == workshop.id]
+        out.append(
+            {
+                "id": f"w{workshop.id}",
+                "content": f"{workshop.code} {workshop.name}",
+                "nestedGroups": [f"m{m.id}" for m in own] or None,
+            }
+        )
+        out.extend(
+            {"id": f"m{m.id}", "content": f"{m.code} {m.name}", "workshop_id": workshop.id} for m in own
+        )
+    return out
+
+
+def operations(window: Window, workshop_id: int | None) -> list[Operation]:
+    query = (
+        select(Operation)
+        .options(joinedload(Operation.work_order).joinedload(WorkOrder.order))
+        .where(Operation.planned_start < window.end, Operation.planned_end > window.start)
+        .order_by(Operation.planned_start, Operation.id)
+    )
+    if workshop_id:
+        query = query.where(Operation.workshop_id == workshop_id)
+    return list(db.session.scalars(query).unique())
+
+
+def item(op: Operation) -> dict[str, Any]:
+    order = op.work_order.order
+    return {
+        "id": op.id,
+        "group": f"m{op.machine_id}" if op.machine_id else f"w{op.workshop_id}",
+        "start": iso_utc(op.planned_start),
+        "end": iso_utc(op.planned_end),
+        "content": f"{op.work_order.number} · {op.seq} {op.name}",
+        "work_order": op.work_order.number,
+        "order": order.number,
+        "seq": op.seq,
+        "status": op.status,
+        "rush": order.is_rush,
+        "editable": op.status != DONE,
+    }
+
+
+def plan(window: Window, workshop_id: int | None = None) -> dict[str, Any]:
+    return {
+        "groups": rows(workshop_id),
+        "items": [item(op) for op in operations(window, workshop_id)],
+        "window": {"start": iso_utc(window.start), "end": iso_utc(window.end)},
+    }
+
+
+def move_operation(
+    op_id: int, start: datetime, end: datetime, machine_id: int | None, actor: Any
+) -> Operation:
+    """Move (and maybe re-machine) one operation in one transaction, or refuse with the reason."""
+    start, end = naive_utc(start), naive_utc(end)
+    with write_transaction():
+        op = _locked_operation(op_id)
+        if op.status == DONE:
+            raise DomainError(
+                "operation_finished", _("A finished operation cannot be moved."), {}, status=409
+            )
+        machine = _machine_for(op, machine_id)
+        moved = Slot(op.id, op.work_order_id, op.seq, op.workshop_id, machine_id, start, end, "")
+        check_move(moved, _machine_slots(machine, start, end), [slot_of(o) for o in _siblings(op)])
+        before = {
+            "start": op.planned_start.isoformat(),
+            "end": op.planned_end.isoformat(),
+            "machine_id": op.machine_id,
+        }
+        op.planned_start, op.planned_end, op.machine_id = start, end, machine_id
+        after = {"start": start.isoformat(), "end": end.isoformat(), "machine_id": machine_id}
+        audit.record("operation.moved", "operation", op.id, audit.diff(before, after), actor=actor)
+        _sync_work_order_window(op.work_order)
+    return op
+
+
+def rush_impact(work_order_id: int, start: datetime) -> tuple[list[Slot], list[Pushed]]:
+    """Where the rush work order's operations go when started at `start`, and what that pushes later."""
+    start = naive_utc(start)
+    work_order = db.session.get(WorkOrder, work_order_id)
+    if work_order is None:
+        raise NotFound(_("Work order"), work_order_id)
+    if not work_order.order.is_rush:
+        raise DomainError(
+            "not_rush", _("Only an approved rush order is inserted ahead of the queue."), {}, status=409
+        )
+    inserted, cursor = [], start
+    for op in work_order.operations:  # back to back, in routing order, each on its current machine
+        duration = op.planned_end - op.planned_start
+        inserted.append(
+            Slot(
+                op.id, op.work_order_id, op.seq, op.workshop_id, op.machine_id, cursor, cursor + duration, ""
+            )
+        )
+        cursor += duration
+    machines = {s.machine_id for s in inserted if s.machine_id}
+    queue = db.session.scalars(
+        select(Operation)
+        .options(joinedload(Operation.work_order))
+        .where(
+            Operation.planned_end > start, Operation.status != DONE, Operation.work_order_id != work_order_id
+        )
+        .where(
+            or_(
+                Operation.machine_id.in_(machines),
+                Operation.work_order_id.in_(_work_orders_on(machines, start)),
+            )
+        )
+    ).unique()
+    return inserted, push_later(inserted, [slot_of(op) for op in queue])
+
+
+def insert_rush(work_order_id: int, start: datetime, actor: Any) -> list[Pushed]:
+    """Apply rush_impact: the rush operations at their new times, every pushed operation shifted."""
+    start = naive_utc(start)
+    with write_transaction():
+        inserted, pushed = rush_impact(work_order_id, start)
+        ops = {
+            op.id: op
+            for op in db.session.scalars(
+                select(Operation).where(
+                    Operation.id.in_([s.op_id for s in inserted] + [p.op_id for p in pushed])
+                )
+            )
+        }
+        for slot in inserted:
+            ops[slot.op_id].planned_start, ops[slot.op_id].planned_end = slot.start, slot.end
+        for push in pushed:
+            ops[push.op_id].planned_start, ops[push.op_id].planned_end = push.new_start, push.new_end
+        for work_order in {op.work_order for op in ops.values()}:
+            _sync_work_order_window(work_order)
+        audit.record(
+            "work_order.rush_inserted",
+            "work_order",
+            work_order_id,
+            {"start": start.isoformat(), "pushed": [p.op_id for p in pushed]},
+            actor=actor,
+        )
+    return pushed
+
+
+def _work_orders_on(machines: Iterable[int], start: datetime):
+    """Work orders with an operation on one of the machines: their later steps may be pushed too."""
+    return select(Operation.work_order_id).where(
+        Operation.machine_id.in_(list(machines)), Operation.planned_end > start
+    )
+
+
+def _locked_operation(op_id: int) -> Operation:
+    op = db.session.scalars(select(Operation).where(Operation.id == op_id).with_for_update()).first()
+    if op is None:
+        raise NotFound(_("Operation"), op_id)
+    return op
+
+
+def _machine_for(op: Operation, machine_id: int | None) -> Machine | None:
+    if machine_id is None:
+        return None
+    # Locking the machine row serialises two planners dropping onto the same machine (PostgreSQL);
+    # on SQLite the write transaction already runs alone.
+    machine = db.session.scalars(select(Machine).where(Machine.id == machine_id).with_for_update()).first()
+    if machine is None or not machine.active:
+        raise DomainError(
+            "unknown_machine", _("There is no such machine."), {"machine_id": _("Unknown machine.")}
+        )
+    if machine.workshop_id != op.workshop_id:
+        raise DomainError(
+            "wrong_workshop",
+            _("Machine %(machine)s is not in this operation's workshop.", machine=machine.code),
+            {"machine_id": _("Machine of another workshop.")},
+        )
+    return machine
+
+
+def _machine_slots(machine: Machine | None, start: datetime, end: datetime) -> list[Slot]:
+    if machine is None:
+        return []
+    near = select(Operation).where(
+        Operation.machine_id == machine.id, Operation.planned_start < end, Operation.planned_end > start
+    )
+    return [slot_of(op) for op in db.session.scalars(near.options(joinedload(Operation.work_order)))]
+
+
+def _siblings(op: Operation) -> list[Operation]:
+    return [o for o in op.work_order.operations if o.id != op.id]
+
+
+def _sync_work_order_window(work_order: WorkOrder) -> None:
+    """The work order spans its operations, so lists and the kitting zone see the new dates."""
+    ops = work_order.operations
+    if ops:
+        work_order.planned_start = min(o.planned_start for o in ops)
+        work_order.planned_end = max(o.planned_end for o in ops)

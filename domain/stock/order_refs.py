@@ -1,0 +1,46 @@
+"""Order references (反向追溯): a transfer or shipment names the order it serves, and it must exist.
+
+Sales orders are the only kind today; when work orders exist (issue 5) their resolver joins RESOLVERS
+and every caller accepts work order numbers with no other change.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from domain.errors import DomainError
+from domain.orders import Order
+from extensions import db
+
+
+@dataclass(frozen=True)
+class OrderRef:
+    kind: str  # "sales_order" (later also "work_order")
+    number: str
+
+
+def _sales_order(number: str) -> OrderRef | None:
+    found = db.session.execute(db.select(Order.id).where(Order.number == number)).first()
+    return OrderRef("sales_order", number) if found else None
+
+
+RESOLVERS: list[Callable[[str], OrderRef | None]] = [_sales_order]
+
+
+def resolve_order_reference(reference: str | None, field: str = "order_ref") -> OrderRef:
+    number = (reference or "").strip()
+    if not number:
+        raise DomainError(
+            "missing_order_reference",
+            _("Enter the sales or work order number this is for."),
+            {field: _("required")},
+        )
+    for resolver in RESOLVERS:
+        if (found := resolver(number)) is not None:
+            return found
+    raise DomainError(
+        "unknown_order_reference",
+        _("There is no sales or work order %(number)s.", number=number),
+        {field: _("no such order")},
+    )

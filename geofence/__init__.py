@@ -1,0 +1,1 @@
+"""Geofences (DESIGN §6): warehouse polygons in lon/lat and the decisions made against them."""

@@ -1,0 +1,73 @@
+// Reading a scanned text as a label of this app, on the phone. The format (and the server's reading
+// of it, which has the last word: only the server can check a location label's signature) is
+// documented in scanning/labels.py: `<base>/s/<kind>/<id...>`, each id segment percent-encoded.
+
+const LABEL = /^(.*?)\/s\/(loc|sku|lot|wo|sn)\/(.+)$/;
+export const LOCATION_TOKEN = /^(\d{1,12})\.[A-Za-z0-9_-]{11}$/;
+const SEGMENTS = { sku: 1, lot: 2, wo: 1, sn: 1 };
+const MAX_ID_LENGTH = 64;
+const NAMES_KEY = "oh.scanner.locations"; // location label id → code, learned from the server's answers
+
+function normalBase(base) {
+  try {
+    const url = new URL(base);
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`.toLowerCase();
+  } catch {
+    return base.toLowerCase();
+  }
+}
+
+/**
+ * `text` as a label of this app: {kind, text, path, id (loc) | segments}; {kind: "invalid"} for a
+ * damaged label of this app; null for a foreign code. `bases`: the addresses this app's labels carry.
+ */
+export function readLabel(text, bases = []) {
+  const clean = text.trim().split("#")[0].split("?")[0].replace(/\/+$/, "");
+  const match = LABEL.exec(clean);
+  if (!match) return null;
+  const [, base, kind, rest] = match;
+  const known = bases.map(normalBase);
+  const ours = !base || known.length === 0 || known.includes(normalBase(base));
+  if (kind === "loc") {
+    // A location label from another address may be this app's from before a move: the server decides.
+    const token = LOCATION_TOKEN.exec(rest);
+    if (token) return { kind, text: text.trim(), id: token[1], path: `/s/loc/${rest}` };
+    return ours ? { kind: "invalid" } : null;
+  }
+  if (!ours) return null;
+  let segments;
+  try {
+    segments = rest.split("/").map(decodeURIComponent);
+  } catch {
+    return { kind: "invalid" };
+  }
+  if (segments.length !== SEGMENTS[kind] || segments.some((s) => !s.trim() || s.length > MAX_ID_LENGTH)) {
+    return { kind: "invalid" };
+  }
+  return { kind, text: text.trim(), segments, path: `/s/${kind}/${rest}` };
+}
+
+function locationNames() {
+  try {
+    return JSON.parse(localStorage.getItem(NAMES_KEY) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+/** The location's code once the server has named it in an answer, else its label number. */
+export function locationName(id) {
+  return locationNames()[id] || `#${id}`;
+}
+
+export function learnLocationName(labelText, code) {
+  const label = readLabel(labelText || "");
+  if (!label || label.kind !== "loc" || !code) return;
+  const names = locationNames();
+  names[label.id] = code;
+  try {
+    localStorage.setItem(NAMES_KEY, JSON.stringify(names));
+  } catch {
+    /* the screen shows the label number instead */
+  }
+}

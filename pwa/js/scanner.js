@@ -1,0 +1,497 @@
+// The scanner screen (templates/scanner/scan.html): scan a location, scan an item (or choose the
+// transfer), set the quantity, confirm. Codes come from the camera, a hand scanner (keyboard wedge),
+// a photo decoded on the server, or typing. Confirmed scans go to the outbox (outbox.js) with the GPS
+// fix of the moment, and are sent from there; the screen stays on the location for the next item.
+
+import { ApiError, apiFetch, newIdempotencyKey } from "./api.js";
+import { Camera } from "./camera.js";
+import { feedback } from "./feedback.js";
+import * as outbox from "./outbox.js";
+import { showOutbox } from "./outbox_view.js";
+import { LOCATION_TOKEN, learnLocationName, locationName as nameOf, readLabel as read } from "./scan_labels.js";
+import { listenForWedge } from "./wedge.js";
+
+const config = JSON.parse(document.getElementById("scanner-config").textContent);
+const T = config.texts;
+const root = document.querySelector('[data-testid="scanner"]');
+const $ = (selector) => root.querySelector(selector);
+const HERE_KEY = "oh.scanner.here"; // the location being worked in, kept over a reload (this tab only)
+const QTY = /^\d+(\.\d{1,3})?$/;
+const RESEND_MS = 30_000;
+
+const state = { location: null, item: null, transfer: null, key: null };
+let fix = null;
+let gpsDenied = false;
+
+function say(template, values = {}) {
+  return template.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+}
+
+function show(text, tone = "ok", link = null) {
+  const message = $('[data-testid="scan-message"]');
+  message.hidden = false;
+  message.dataset.tone = tone;
+  message.textContent = text;
+  if (link) {
+    const open = document.createElement("a");
+    open.href = link;
+    open.className = "button";
+    open.textContent = T.open;
+    message.append(" ", open);
+  }
+}
+
+function refuse(text, link = null) {
+  feedback(false);
+  show(text, "error", link);
+}
+
+// ---- what was scanned ----
+function kind() {
+  return root.querySelector('input[name="kind"]:checked')?.value || "receipt";
+}
+
+function isTransfer() {
+  return kind().startsWith("transfer_");
+}
+
+function setLocation(label, { quiet = false } = {}) {
+  state.location = { text: label.text, id: label.id };
+  remember(HERE_KEY, state.location);
+  const name = nameOf(label.id);
+  $('[data-testid="location-value"]').textContent = name;
+  $('[data-step="location"]').dataset.done = "1";
+  if (quiet) return;
+  feedback(true);
+  show(say(T.location, { name }));
+  renderItem();
+}
+
+function remember(key, value) {
+  try {
+    if (value) sessionStorage.setItem(key, JSON.stringify(value));
+    else sessionStorage.removeItem(key);
+  } catch {
+    /* storage blocked: a reload asks for the location again */
+  }
+}
+
+function restoreLocation() {
+  try {
+    const here = JSON.parse(sessionStorage.getItem(HERE_KEY) || "null");
+    if (here?.text && here?.id) setLocation(here, { quiet: true });
+  } catch {
+    /* nothing kept */
+  }
+}
+
+function setItem(sku, lot = "") {
+  const same = state.item && state.item.sku === sku && state.item.lot === lot;
+  if (same) {
+    stepQty(1); // scanning the same box again counts it
+  } else {
+    state.item = { sku, lot };
+    state.key = newIdempotencyKey(); // made when the scan is captured; sent with every retry
+    setQty("1");
+  }
+  feedback(true);
+  if (isTransfer()) chooseTransferFor(sku, lot);
+  renderItem();
+  show(itemText(), "ok");
+}
+
+function itemText() {
+  if (!state.item) return "";
+  return state.item.lot ? `${state.item.sku} · ${state.item.lot}` : state.item.sku;
+}
+
+function renderItem() {
+  const value = $('[data-testid="item-value"]');
+  const step = $('[data-step="item"]');
+  if (isTransfer()) {
+    value.textContent = state.transfer ? transferText(state.transfer) : T.transferNeeded;
+    step.dataset.done = state.transfer ? "1" : "";
+  } else {
+    value.textContent = state.item ? itemText() : T.itemNeeded;
+    step.dataset.done = state.item ? "1" : "";
+  }
+}
+
+/** Every code read, from any source. `typed`: a person typed it, so a plain code is a SKU code. */
+function onCode(text, { typed = false } = {}) {
+  const label = readLabel(text);
+  if (label === null) {
+    if (typed && config.canMove && /^[\w./-]{1,64}$/.test(text.trim())) return setItem(text.trim());
+    return refuse(say(T.foreign, { text: text.slice(0, 80) }));
+  }
+  if (label.kind === "invalid") return refuse(T.invalidLabel);
+  if (!config.canMove) {
+    feedback(true);
+    location.assign(label.path); // the label's own page on this server, as a phone camera would open
+    return;
+  }
+  if (label.kind === "loc") return setLocation(label);
+  if (label.kind === "sku") return setItem(label.segments[0]);
+  if (label.kind === "lot") return setItem(label.segments[0], label.segments[1]);
+  return refuse(T.notForMoves, label.path);
+}
+
+// ---- quantity: 1 by default, +/- and the phone's number pad ----
+function qtyInput() {
+  return $('[data-testid="qty"]');
+}
+
+function setQty(value) {
+  qtyInput().value = value;
+}
+
+function stepQty(delta) {
+  const current = Number.parseFloat(qtyInput().value) || 0;
+  const next = Math.max(1, Math.round((current + delta) * 1000) / 1000);
+  setQty(String(next));
+}
+
+function readQty() {
+  const text = qtyInput().value.trim().replace(",", ".");
+  return QTY.test(text) && Number.parseFloat(text) > 0 ? text : null;
+}
+
+// ---- GPS: watched while the page is open, the latest fix goes with each scan ----
+function watchGps() {
+  const line = $('[data-testid="gps"]');
+  if (!navigator.geolocation) {
+    gpsDenied = true;
+    line.dataset.state = "denied";
+    line.textContent = T.gpsDenied;
+    return;
+  }
+  navigator.geolocation.watchPosition(
+    (position) => {
+      fix = position;
+      gpsDenied = false;
+      line.dataset.state = position.coords.accuracy <= 30 ? "good" : "weak";
+      line.textContent = say(T.gpsFix, { m: Math.round(position.coords.accuracy) });
+    },
+    (error) => {
+      if (error.code !== error.PERMISSION_DENIED) return; // a timeout: the watch goes on
+      gpsDenied = true;
+      line.dataset.state = "denied";
+      line.textContent = T.gpsDenied;
+    },
+    { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 },
+  );
+}
+
+async function currentFix(waitMs = 8000) {
+  const until = Date.now() + waitMs;
+  while (!fix && !gpsDenied && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  if (!fix) return null;
+  const { latitude, longitude, accuracy } = fix.coords;
+  return { lat: latitude, lon: longitude, accuracy, at: new Date(fix.timestamp).toISOString() };
+}
+
+// ---- transfers: pick at the source, receive at the target ----
+function transferState() {
+  return kind() === "transfer_pick" ? "requested" : "in_transit";
+}
+
+function transferText(t) {
+  const qty = kind() === "transfer_pick" ? t.qty : t.picked_qty || t.qty;
+  return `${t.number} · ${t.sku}${t.lot ? ` · ${t.lot}` : ""} · ${Number(qty)} · ${t.from_warehouse}→${t.to_warehouse}`;
+}
+
+let transfers = [];
+
+async function loadTransfers() {
+  const key = `oh.scanner.transfers.${transferState()}`;
+  try {
+    transfers = await apiFetch(`${config.urls.transfers}?state=${transferState()}`);
+    localStorage.setItem(key, JSON.stringify(transfers));
+  } catch {
+    transfers = JSON.parse(localStorage.getItem(key) || "[]");
+    show(T.transfersOffline, "warn");
+  }
+  // An item scanned while the list was on its way picks its transfer now.
+  if (state.item && !state.transfer) chooseTransferFor(state.item.sku, state.item.lot);
+  else renderTransfers();
+}
+
+function renderTransfers() {
+  const box = $('[data-testid="transfers"]');
+  const list = box.querySelector(".transfer-list");
+  box.hidden = !isTransfer();
+  list.replaceChildren();
+  const shown = state.item ? transfers.filter((t) => t.sku === state.item.sku) : transfers;
+  if (shown.length === 0) {
+    const empty = document.createElement("li");
+    empty.className = "empty";
+    empty.textContent = T.transfersNone;
+    list.append(empty);
+  }
+  for (const transfer of shown) {
+    const row = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "transfer";
+    button.dataset.transfer = transfer.id;
+    button.setAttribute("aria-pressed", String(state.transfer?.id === transfer.id));
+    button.textContent = transferText(transfer);
+    button.addEventListener("click", () => chooseTransfer(transfer));
+    row.append(button);
+    list.append(row);
+  }
+}
+
+function chooseTransfer(transfer) {
+  state.transfer = transfer;
+  state.key = newIdempotencyKey();
+  const qty = kind() === "transfer_pick" ? transfer.qty : transfer.picked_qty || transfer.qty;
+  setQty(String(Number(qty)));
+  renderTransfers();
+  renderItem();
+}
+
+function chooseTransferFor(sku, lot) {
+  const matches = transfers.filter((t) => t.sku === sku && (!lot || t.lot === lot));
+  if (matches.length === 1) chooseTransfer(matches[0]);
+  else renderTransfers();
+}
+
+// ---- confirm: into the outbox, then sent ----
+function kindLabel() {
+  return root.querySelector('input[name="kind"]:checked')?.nextElementSibling?.textContent || kind();
+}
+
+function locationName() {
+  return nameOf(state.location.id);
+}
+
+function readLabel(text) {
+  return read(text, config.labelBases);
+}
+
+async function confirmScan() {
+  if (!state.location) return refuse(T.locationNeeded);
+  if (isTransfer() ? !state.transfer : !state.item) return refuse(isTransfer() ? T.transferNeeded : T.itemNeeded);
+  const qty = readQty();
+  if (!qty) return refuse(T.qtyInvalid);
+  if (!fix) show(T.gpsWaiting, "warn");
+  const gps = await currentFix();
+  if (!gps) return refuse(gpsDenied ? T.gpsDenied : T.gpsWaiting);
+  const common = { location_label: state.location.text, qty, gps };
+  const entry = isTransfer()
+    ? {
+        url: `${config.urls.transfers}/${state.transfer.id}/${kind() === "transfer_pick" ? "pick" : "receive"}`,
+        body: common,
+        summary: `${kindLabel()} ${state.transfer.number} ×${qty} @ ${locationName()}`,
+      }
+    : {
+        url: config.urls.moves,
+        body: { kind: kind(), sku: state.item.sku, lot: state.item.lot, ...common },
+        summary: `${kindLabel()} ${itemText()} ×${qty} @ ${locationName()}`,
+      };
+  await outbox.add({ key: state.key || newIdempotencyKey(), user: config.user, ...entry });
+  feedback(true);
+  show(say(T.queued, { what: entry.summary }));
+  state.item = null;
+  state.transfer = null;
+  state.key = null;
+  setQty("1");
+  if (!$('[data-testid="continuous"]').checked) clearLocation();
+  renderItem();
+  if (isTransfer()) loadTransfers();
+  await renderOutbox();
+  sendQueue();
+}
+
+function clearLocation() {
+  state.location = null;
+  remember(HERE_KEY, null);
+  $('[data-testid="location-value"]').textContent = T.locationNeeded;
+  $('[data-step="location"]').dataset.done = "";
+}
+
+// ---- the outbox on screen ----
+function renderOutbox() {
+  return showOutbox(root, config.user, T);
+}
+
+function onAnswered() {
+  // The server names the location in its answer: remember it for the screen.
+  outbox.all().then((items) => {
+    for (const item of items) {
+      if (item.state === outbox.DONE) learnLocationName(item.body.location_label, item.result?.location);
+    }
+    if (state.location) $('[data-testid="location-value"]').textContent = locationName();
+  });
+  renderOutbox();
+}
+
+async function sendQueue() {
+  if (!navigator.onLine) return renderOutbox();
+  const before = new Set((await outbox.all()).filter((i) => i.state === outbox.QUEUED).map((i) => i.key));
+  await outbox.flush(config.urls.self, onAnswered, { user: config.user });
+  const answered = (await outbox.all()).filter((i) => before.has(i.key));
+  const refused = answered.filter((i) => i.state === outbox.REFUSED);
+  if (refused.length) refuse(refused[refused.length - 1].error.message);
+  await renderOutbox();
+}
+
+// ---- the camera and the photo ----
+function bindCamera() {
+  const box = $('[data-testid="camera"]');
+  const toggle = box.querySelector('[data-action="camera"]');
+  const torch = box.querySelector('[data-action="torch"]');
+  const lens = box.querySelector('[data-action="lens"]');
+  const camera = new Camera(
+    box.querySelector("video"),
+    { decoder: config.decoder, wasm: config.wasm },
+    (text) => onCode(text),
+    () => {
+      box.dataset.state = camera.running ? "on" : "off";
+      toggle.setAttribute("aria-pressed", String(camera.running));
+      for (const part of toggle.querySelectorAll("[data-when]")) part.hidden = part.dataset.when !== box.dataset.state;
+      torch.hidden = !camera.running || !camera.hasTorch;
+      lens.hidden = !camera.running || camera.lenses.length < 2;
+    },
+  );
+  const start = async () => {
+    box.dataset.state = "starting";
+    try {
+      await camera.start();
+      rememberCamera(true);
+    } catch (error) {
+      box.dataset.state = "off";
+      const reason = error?.name || error?.message || String(error);
+      if (error?.stage === "decoder") refuse(say(T.decoderFailed, { reason }));
+      else refuse(reason === "unavailable" ? T.cameraUnavailable : say(T.cameraDenied, { reason }));
+    }
+  };
+  toggle.addEventListener("click", () => {
+    if (!camera.running) return start();
+    camera.stop();
+    rememberCamera(false);
+  });
+  startIfItWasOn(start);
+  torch.addEventListener("click", async () => {
+    torch.setAttribute("aria-pressed", String(await camera.toggleTorch().catch(() => false)));
+  });
+  lens.addEventListener("click", () => camera.nextLens().catch((e) => refuse(say(T.cameraDenied, { reason: e.name }))));
+  let hidden = false; // the camera was stopped because the app went to the background
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden" && camera.running) {
+      camera.stop(); // the camera and its light go off while the phone is in a pocket...
+      hidden = true;
+    } else if (document.visibilityState === "visible" && hidden) {
+      hidden = false;
+      start(); // ...and come back with the app
+    }
+  });
+  root.querySelector('[data-action="photo"]').addEventListener("change", (event) => decodePhoto(event.target));
+}
+
+const CAMERA_KEY = "oh.scanner.camera"; // "on": the worker keeps the camera on; open it again next time
+
+function rememberCamera(on) {
+  try {
+    localStorage.setItem(CAMERA_KEY, on ? "on" : "off");
+  } catch {
+    /* the camera waits for a tap each time */
+  }
+}
+
+async function startIfItWasOn(start) {
+  // Only when the camera is already allowed: a permission prompt must follow a tap, not a page load.
+  let wasOn = false;
+  try {
+    wasOn = localStorage.getItem(CAMERA_KEY) === "on";
+  } catch {
+    return;
+  }
+  const allowed = await navigator.permissions?.query({ name: "camera" }).catch(() => null);
+  if (wasOn && allowed?.state === "granted") start();
+}
+
+async function decodePhoto(input) {
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  const form = new FormData();
+  form.append("photo", file);
+  show(T.sending, "warn");
+  let answer;
+  try {
+    answer = await apiFetch(config.urls.decode, { method: "POST", body: form });
+  } catch (error) {
+    // The server's refusal (no code, not an image, too large) is already in the user's language.
+    return refuse(error instanceof ApiError ? error.message : say(T.photoFailed, { reason: error.message }));
+  }
+  // The server sorts what it read (blueprints/api/scan.py): this app's labels first.
+  if (answer?.labels?.length) return onCode(answer.labels[0].text);
+  if (answer?.refused?.length) return refuse(answer.refused[0].message);
+  if (answer?.others?.length) return refuse(say(T.foreign, { text: answer.others.join(", ").slice(0, 120) }));
+  refuse(T.photoNothing);
+}
+
+// ---- wiring ----
+function bindMoves() {
+  root.querySelector('[data-action="minus"]').addEventListener("click", () => stepQty(-1));
+  root.querySelector('[data-action="plus"]').addEventListener("click", () => stepQty(1));
+  qtyInput().addEventListener("focus", () => qtyInput().select());
+  document.querySelector('[data-action="confirm"]').addEventListener("click", confirmScan);
+  for (const radio of root.querySelectorAll('input[name="kind"]')) {
+    radio.addEventListener("change", () => {
+      state.transfer = null;
+      renderItem();
+      if (isTransfer()) loadTransfers();
+      else renderTransfers();
+    });
+  }
+  addEventListener("online", sendQueue);
+  addEventListener("offline", renderOutbox);
+  // "Online" only means a network is there: with the server out of reach the queue waits, so it is
+  // tried again now and then, and whenever the worker comes back to the app.
+  setInterval(sendQueue, RESEND_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") sendQueue();
+  });
+  watchGps();
+  renderItem();
+  renderTransfers();
+  sendQueue(); // on opening: whatever waited since the last time goes now
+}
+
+function bindInput() {
+  const manual = root.querySelector('[data-action="manual"]');
+  manual.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const field = manual.elements.code;
+    const text = field.value.trim();
+    field.value = "";
+    if (text) onCode(text, { typed: true });
+  });
+  listenForWedge((text) => onCode(text));
+}
+
+function keepPageOffline() {
+  // The worker saves pages it serves; on the very first visit it took control only after this page
+  // had loaded, so it is asked to save it now, for the scanner to open without a network later.
+  const workers = navigator.serviceWorker;
+  if (!workers || workers.controller) return;
+  workers.addEventListener(
+    "controllerchange",
+    () => workers.controller?.postMessage({ type: "save-page", url: location.href }),
+    { once: true },
+  );
+}
+
+bindCamera();
+bindInput();
+keepPageOffline();
+if (config.canMove) {
+  bindMoves();
+  // ?loc= from a location's landing page: the label's URL, its path or the bare <id>.<signature>.
+  const preset = config.presetLocation.trim();
+  if (preset) onCode(LOCATION_TOKEN.test(preset) ? `/s/loc/${preset}` : preset);
+  else restoreLocation();
+}

@@ -1,0 +1,128 @@
+/* Order Helper service worker: keeps the app shell on the phone so pages open without a network.
+ *
+ * The server prepends `self.SHELL = {version, precache, offline, static, api}` (blueprints/pwa.py);
+ * the version is a hash of the shell files, so any change to them makes a new worker.
+ *
+ * Strategies:
+ * - page navigations: network first; a good answer is saved, and without a network the saved copy
+ *   (or the offline page) is shown instead;
+ * - files under /pwa/: cache first, from this version's cache (filled fresh on install);
+ * - /api/, POSTs and everything else: not touched, straight to the network, never stored.
+ * Both caches are per version and dropped with it: a saved page links its own version's files.
+ *
+ * Updates: a new worker installs in the background and then WAITS. The page shows "a new version is
+ * available" and activates it only when the user taps reload (message "skip-waiting"). Taking over
+ * on its own would reload the page under a worker who is half-way through a form on the shop floor.
+ * The very first install has nobody to wait for and takes control at once (clients.claim).
+ */
+/* global SHELL */
+"use strict";
+
+const SHELL_CACHE = `oh-shell-${SHELL.version}`;
+const PAGES_CACHE = `oh-pages-${SHELL.version}`;
+const MAX_PAGES = 40; // saved pages per phone; the oldest go first
+// Pages carry "Vary: Cookie"; a saved copy belongs to this phone's user whatever the cookie is now
+// (the copies are dropped on sign-out), so lookups ignore Vary.
+const PAGE_MATCH = { cacheName: PAGES_CACHE, ignoreVary: true };
+
+self.addEventListener("install", (event) => {
+  // cache: "reload" skips the HTTP cache, so a new version never precaches an old file.
+  const requests = SHELL.precache.map((url) => new Request(url, { cache: "reload" }));
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(requests)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const keep = new Set([SHELL_CACHE, PAGES_CACHE]);
+      const names = await caches.keys();
+      await Promise.all(names.filter((n) => n.startsWith("oh-") && !keep.has(n)).map((n) => caches.delete(n)));
+      if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  if (type === "skip-waiting") self.skipWaiting();
+  else if (type === "forget-pages") event.waitUntil(caches.delete(PAGES_CACHE));
+  else if (type === "refresh-offline") event.waitUntil(refreshOfflinePage());
+  else if (type === "save-page") event.waitUntil(saveOpenPage(event.data.url));
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith(SHELL.api)) {
+    return; // the network answers, and nothing is stored
+  }
+  if (request.mode === "navigate") event.respondWith(networkFirstPage(event));
+  else if (url.pathname.startsWith(SHELL.static)) event.respondWith(cacheFirstAsset(request));
+});
+
+async function networkFirstPage(event) {
+  const request = event.request;
+  try {
+    const response = (await event.preloadResponse) || (await fetch(request));
+    if (response.ok && response.type === "basic" && isHtml(response)) {
+      event.waitUntil(savePage(request, response.clone()));
+    }
+    return response;
+  } catch (networkError) {
+    const saved = await caches.match(request, PAGE_MATCH);
+    if (saved) return markOfflineCopy(saved);
+    const shell = await caches.match(SHELL.offline, { cacheName: SHELL_CACHE, ignoreVary: true });
+    if (shell) return shell;
+    throw networkError;
+  }
+}
+
+async function cacheFirstAsset(request) {
+  // This cache belongs to one version, so a file under any ?v= is the right file for it.
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
+  if (hit) return hit;
+  const response = await fetch(request, { cache: "no-cache" });
+  if (response.ok && response.type === "basic") await cache.put(request, response.clone());
+  return response;
+}
+
+function isHtml(response) {
+  return (response.headers.get("Content-Type") || "").startsWith("text/html");
+}
+
+async function savePage(request, response) {
+  const cache = await caches.open(PAGES_CACHE);
+  await cache.delete(request, { ignoreVary: true }); // re-added at the end: the oldest goes first
+  await cache.put(request, response);
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map((key) => cache.delete(key)));
+}
+
+async function saveOpenPage(url) {
+  // A page that must open offline (the scanner) asks for this when the worker took control after the
+  // page had loaded: its first load went past the worker, so no copy was saved then.
+  const target = new URL(url, self.location.href);
+  if (target.origin !== self.location.origin) return;
+  const request = new Request(target.href, { credentials: "same-origin" });
+  const response = await fetch(request);
+  if (response.ok && response.type === "basic" && !response.redirected && isHtml(response)) {
+    await savePage(request, response);
+  }
+}
+
+async function markOfflineCopy(response) {
+  // The page cannot see where its HTML came from; this attribute tells app.js it is a saved copy.
+  const html = (await response.text()).replace("<body", "<body data-offline-copy");
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  return new Response(html, { status: response.status, headers });
+}
+
+async function refreshOfflinePage() {
+  // The offline page carries the language and the signed-in state of the moment it was saved.
+  const cache = await caches.open(SHELL_CACHE);
+  const response = await fetch(SHELL.offline, { cache: "no-store" });
+  if (response.ok) await cache.put(SHELL.offline, response);
+}

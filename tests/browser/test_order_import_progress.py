@@ -1,0 +1,56 @@
+"""The order-sheet import in a real browser: a salesperson uploads a sheet of 6,000 rows, the page
+shows the job's progress while it runs (polling the API) and the result when it has finished."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+from sqlalchemy import func, select
+
+from domain.masterdata import BomVersion, Customer, PriceListEntry, Product
+from domain.orders import Order
+from extensions import db
+from tests.browser.test_orders_phone import sign_in
+from tests.integration.order_sheets import row, write_sheet
+
+pytestmark = pytest.mark.browser
+ROWS = 6000  # enough that the page polls the job at least once while it runs
+
+
+def plant(app) -> None:
+    with app.app_context():
+        customer = Customer(code="XL-C1", name="导入客户")
+        product = Product(model="XL-P1", name="导入产品")
+        db.session.add_all([customer, product])
+        db.session.flush()
+        db.session.add(BomVersion(product_id=product.id, version=1, status="active"))
+        db.session.add(
+            PriceListEntry(
+                customer_id=customer.id, product_id=product.id, unit_price=Decimal(3), unit_cost=Decimal(2)
+            )
+        )
+        db.session.commit()
+
+
+def test_upload_shows_progress_then_the_result(phone: BrowserContext, live_server, tmp_path, screenshot):
+    plant(live_server.app)
+    live_server.add_user("sales", ["sales"])
+    with live_server.app.app_context():  # due dates count from the plant's today
+        rows = [row(f"XL-{i:05d}", customer="XL-C1", model="XL-P1") for i in range(ROWS)]
+    sheet = write_sheet(tmp_path / "订单.xlsx", rows, title_row="订单明细")
+    page = phone.new_page()
+    sign_in(page, "sales")
+    page.goto("/orders/excel/")
+    page.get_by_test_id("import-file").set_input_files(str(sheet))
+    with page.expect_navigation():
+        page.get_by_test_id("import-submit").tap()
+    expect(page.get_by_test_id("import-progress")).to_be_visible()
+    rows_done = page.get_by_test_id("import-progress").locator('[data-part="rows"]')
+    expect(rows_done).to_have_text(re.compile(r"^[1-9][0-9]*$"), timeout=60_000)  # a poll brought a count
+    screenshot(page, "progress")
+    expect(page.get_by_test_id("import-done")).to_be_visible(timeout=120_000)
+    screenshot(page, "done")
+    with live_server.app.app_context():
+        query = select(func.count(Order.id)).where(Order.original_ref.like("XL-%"))
+        assert db.session.execute(query).scalar_one() == ROWS

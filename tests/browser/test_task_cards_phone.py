@@ -1,0 +1,192 @@
+"""Task cards in real browsers (DESIGN §4): a planner converts an order; a team leader's phone, in a
+second browser context, shows the card without reloading, with its cue, shows a duplicate delivery
+once, and acknowledges the card (已接收)."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import select
+
+from domain.masterdata import Customer, Product, RoutingStep, Team
+from domain.orders import Order
+from domain.production.card_payload import card_payload
+from domain.production.models import Machine, TaskCard
+from domain.users import find_user
+from extensions import db, socketio
+from tests.browser.conftest import PHONE
+from tests.integration import order_data as data
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill("demo")
+    with page.expect_navigation():
+        page.get_by_test_id("sign-in").click()
+
+
+def build_plant(live_server, tag: str) -> int:
+    """A product molded on one machine, its workshop's team led by `lead-<tag>`, a confirmed order."""
+    live_server.add_user(f"lead-{tag}", ["leader"])
+    live_server.add_user(f"plan-{tag}", ["planner"])
+    with live_server.app.app_context():
+        product = data.product(f"BR-{tag}", workshop_code=f"WB-{tag}")
+        workshop_id = db.session.execute(
+            select(RoutingStep.workshop_id).where(RoutingStep.product_id == product.id)
+        ).scalar_one()
+        db.session.add(Machine(workshop_id=workshop_id, code=f"IM-{tag}", name="注塑机"))
+        db.session.add(
+            Team(
+                code=f"T-{tag}",
+                name=f"一班 {tag}",
+                workshop_id=workshop_id,
+                leader_id=find_user(f"lead-{tag}").id,
+            )
+        )
+        db.session.commit()
+        order = data.order_in_stage(
+            data.customer(f"CB-{tag}"), product, "confirmed", number=f"SO-BR-{tag}", quantity=Decimal(500)
+        )
+        return order.id
+
+
+@pytest.fixture
+def planner_desk(browser: Browser, live_server) -> BrowserContext:
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def test_leader_phone_receives_the_card_live_and_acknowledges_it(
+    phone: BrowserContext, planner_desk: BrowserContext, live_server, screenshot
+):
+    tag = uuid.uuid4().hex[:6]
+    order_id = build_plant(live_server, tag)
+    assert PHONE["viewport"]["width"] == 360
+
+    leader = phone.new_page()
+    sign_in(leader, f"lead-{tag}")
+    leader.goto("/leader")
+    expect(leader.get_by_test_id("live-status")).to_have_attribute("data-state", "online")
+    expect(leader.get_by_test_id("task-card")).to_have_count(0)
+
+    planner = planner_desk.new_page()
+    sign_in(planner, f"plan-{tag}")
+    planner.goto(f"/orders/{order_id}")
+    with planner.expect_navigation():
+        planner.get_by_test_id("convert-order").click()
+    number = planner.get_by_test_id("work-order-number").inner_text().split()[0]
+    assert number.startswith("WO-")
+
+    card = leader.get_by_test_id("task-card")
+    expect(card).to_have_count(1)  # arrived without a reload
+    expect(card).to_contain_text(number)
+    expect(card).to_contain_text(f"IM-{tag}")
+    expect(leader.get_by_test_id("new-card-alert")).to_be_visible()
+    expect(leader.locator("body")).to_have_attribute("data-cues", "1")
+    screenshot(leader, "card-arrived")
+
+    # the same card delivered again (a replay racing a live push) is shown once, with no second cue
+    with live_server.app.app_context():
+        stored = db.session.execute(select(TaskCard).where(TaskCard.title.startswith(number))).scalar_one()
+        socketio.emit("task_card", card_payload(stored), to=f"team:{stored.team_id}")
+        card_id = stored.id
+    leader.wait_for_timeout(500)
+    expect(card).to_have_count(1)
+    expect(leader.locator("body")).to_have_attribute("data-cues", "1")
+
+    leader.get_by_test_id("card-ack").tap()
+    expect(card).to_have_attribute("data-status", "acknowledged")
+    expect(card.get_by_test_id("card-start")).to_be_visible()
+    expect(card.get_by_test_id("card-ack")).to_be_hidden()
+    with live_server.app.app_context():
+        assert db.session.get(TaskCard, card_id).status == "acknowledged"
+    screenshot(leader, "acknowledged")
+
+
+def convert_in_server(live_server, order_id: int, username: str) -> str:
+    """A conversion the way the API does it (commit, then push), inside the live server's process."""
+    from domain.production.conversion import convert_to_production
+    from realtime.task_cards import push_new_card
+
+    with live_server.app.app_context():
+        converted = convert_to_production(order_id, find_user(username))
+        push_new_card(converted.card)
+        return converted.work_order.number
+
+
+def test_a_phone_that_was_offline_gets_the_missed_cards_in_order_once(phone: BrowserContext, live_server):
+    tag = uuid.uuid4().hex[:6]
+    first = build_plant(live_server, tag)
+    with live_server.app.app_context():
+        product_id = db.session.get(Order, first).product_id
+        customer_id = db.session.get(Order, first).customer_id
+        more = [
+            data.order_in_stage(
+                db.session.get(Customer, customer_id),
+                db.session.get(Product, product_id),
+                "confirmed",
+                number=f"SO-BR-{tag}-{n}",
+            ).id
+            for n in range(2)
+        ]
+        team_id = db.session.execute(select(Team.id).where(Team.code == f"T-{tag}")).scalar_one()
+
+    leader = phone.new_page()
+    sign_in(leader, f"lead-{tag}")
+    leader.goto("/leader")
+    expect(leader.get_by_test_id("live-status")).to_have_attribute("data-state", "online")
+    seen = convert_in_server(live_server, first, f"plan-{tag}")
+    expect(leader.get_by_test_id("task-card")).to_have_count(1)
+
+    phone.set_offline(True)  # the phone loses the network; the server drops its connection
+    with live_server.app.app_context():
+        for sid, _ in list(socketio.server.manager.get_participants("/", f"team:{team_id}")):
+            socketio.server.disconnect(sid)
+    expect(leader.get_by_test_id("live-status")).to_have_attribute("data-state", "offline")
+    missed = [convert_in_server(live_server, order_id, f"plan-{tag}") for order_id in more]
+    leader.wait_for_timeout(1500)  # reconnection attempts fail meanwhile
+    expect(leader.get_by_test_id("task-card")).to_have_count(1)
+
+    phone.set_offline(False)
+    expect(leader.get_by_test_id("live-status")).to_have_attribute("data-state", "online", timeout=20_000)
+    cards = leader.get_by_test_id("task-card")
+    expect(cards).to_have_count(3)
+    titles = [t.split(" · ")[0] for t in cards.locator("h2").all_inner_texts()]
+    assert titles == [seen, *missed]
+    expect(leader.locator("body")).to_have_attribute("data-cues", "3")
+
+
+def test_a_process_change_stays_on_the_card_until_the_leader_acknowledges_it(
+    phone: BrowserContext, live_server
+):
+    from domain.changes import create_process_notice
+    from realtime.change_notices import notify_recipients
+
+    tag = uuid.uuid4().hex[:6]
+    order_id = build_plant(live_server, tag)
+    convert_in_server(live_server, order_id, f"plan-{tag}")
+    leader = phone.new_page()
+    sign_in(leader, f"lead-{tag}")
+    leader.goto("/leader")
+    expect(leader.get_by_test_id("live-status")).to_have_attribute("data-state", "online")
+    card = leader.get_by_test_id("task-card")
+    expect(card.get_by_test_id("card-notice")).to_have_count(0)
+
+    with live_server.app.app_context():
+        notice = create_process_notice(f"BR-{tag}", "模温改为 85°C", "见工艺卡 v3", find_user(f"plan-{tag}"))
+        notify_recipients(notice)
+    expect(card.get_by_test_id("card-notice")).to_contain_text("模温改为 85°C")  # pushed, no reload
+    leader.reload()
+    expect(card.get_by_test_id("card-notice")).to_contain_text("模温改为 85°C")  # still there
+
+    card.get_by_test_id("card-notice-ack").tap()
+    expect(card.get_by_test_id("card-notice")).to_have_count(0)
+    leader.reload()
+    expect(leader.get_by_test_id("task-card")).to_have_count(1)
+    expect(card.get_by_test_id("card-notice")).to_have_count(0)

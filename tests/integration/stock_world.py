@@ -1,0 +1,90 @@
+"""A small Dongguan plant for the stock tests (not a test module): two fenced warehouses about 1 km
+apart, locations with signed labels, one SKU and one sales order."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from domain.masterdata import Customer, Location, Product, Sku, Warehouse
+from domain.orders import Order
+from domain.stock import balances
+from domain.transactions import write_transaction
+from extensions import db
+from geofence.metric import metres_per_degree
+from scanning.label_signing import current_key, location_label_url
+
+ORDER = "SO-2026-0001"
+SKU = "RES-ABS-01"
+
+
+def rectangle(west: float, south: float, east: float, north: float) -> dict:
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+# Two yards in Dongguan's Nancheng district, ~200 × 170 m each, 1 km apart east-west.
+YARD_A = rectangle(113.7500, 23.0200, 113.7520, 23.0215)
+YARD_B = rectangle(113.7600, 23.0200, 113.7620, 23.0215)
+
+
+@dataclass(frozen=True)
+class World:
+    sku: str
+    order: str
+    a: str  # warehouse codes
+    b: str
+    loc_a: int  # location ids
+    loc_a2: int
+    loc_b: int
+
+
+def build_world(*, capacity_b: str = "0", safety_stock: str = "0", stock_a: str = "0") -> World:
+    customer = Customer(code="C-DG-01", name="东莞精密塑胶")
+    product = Product(model="HX-200", name="外壳 HX-200")
+    sku = Sku(code=SKU, name="ABS 粒料", unit="kg", safety_stock=Decimal(safety_stock))
+    a = Warehouse(code="WH-A", name="原料仓", fence=YARD_A)
+    b = Warehouse(code="WH-B", name="成品仓", fence=YARD_B, capacity=Decimal(capacity_b))
+    locations = [
+        Location(warehouse=a, code="A-01"),
+        Location(warehouse=a, code="A-02"),
+        Location(warehouse=b, code="B-01"),
+    ]
+    db.session.add_all([customer, product, sku, a, b, *locations])
+    db.session.flush()
+    db.session.add(
+        Order(
+            number=ORDER,
+            customer_id=customer.id,
+            product_id=product.id,
+            quantity=Decimal(1000),
+            due_date=date(2026, 12, 31),
+        )
+    )
+    db.session.commit()
+    world = World(SKU, ORDER, "WH-A", "WH-B", *(loc.id for loc in locations))
+    if Decimal(stock_a):
+        put_stock(world.loc_a, stock_a)
+    return world
+
+
+def put_stock(location_id: int, qty: str, sku_code: str = SKU) -> None:
+    """Stock already on the shelf before the test (as if received earlier), through the ledger."""
+    with write_transaction():
+        sku_id = db.session.execute(db.select(Sku.id).where(Sku.code == sku_code)).scalar_one()
+        balances.post("receipt", sku_id, "", location_id, Decimal(qty))
+
+
+def label(location_id: int, base: str = "https://oh.example.cn") -> str:
+    return location_label_url(base, current_key(), location_id)
+
+
+def centre(yard: dict) -> tuple[float, float]:
+    ring = yard["coordinates"][0]
+    return (ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2
+
+
+def gps(yard: dict, accuracy: float = 8.0, east_m: float = 0.0, north_m: float = 0.0, **extra) -> dict:
+    """A fix at the yard's centre, shifted by metres east/north."""
+    lon, lat = centre(yard)
+    per_lon, per_lat = metres_per_degree(lat)
+    return {"lat": lat + north_m / per_lat, "lon": lon + east_m / per_lon, "accuracy": accuracy, **extra}
