@@ -46,6 +46,8 @@ def test_gantt_drag_onto_an_occupied_machine_is_refused_and_reverted(
     second = page.locator(".vis-item", has_text=second_no).first
     expect(second).to_be_visible()
     before = second.bounding_box()
+    # the first order's bar starts at 00:00 and the second's at 06:00 on the same machine row
+    hours = (before["x"] - first.bounding_box()["x"]) / 6
     drag_by(page, second, first.bounding_box()["x"] - before["x"])  # onto the first order's bar
     message = page.get_by_test_id("gantt-message")
     expect(message).to_contain_text("already busy")
@@ -56,7 +58,6 @@ def test_gantt_drag_onto_an_occupied_machine_is_refused_and_reverted(
     with live_server.app.app_context():
         assert db.session.get(Operation, second_op).planned_start == at(6)
 
-    hours = (before["width"]) / 4  # the bar is 4 hours long
     drag_by(page, second, 12 * hours)  # 06–10 → 18–22: free on that machine
     expect(message).to_contain_text("Moved")
     with live_server.app.app_context():
