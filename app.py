@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 import config
-from blueprints import access, converters, errors, request_log, security_headers
+from blueprints import access, converters, errors, request_log, security_headers, session_cookie
 from domain import audit
 from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -25,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     request_log.register(app)  # first, so its timing covers every other hook
     converters.register(app)
+    session_cookie.register(app)
     _init_extensions(app)
     _register_blueprints(app)
     errors.register(app)

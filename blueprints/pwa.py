@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from blueprints.access import public
+from blueprints.session_cookie import session_read_only
 
 bp = Blueprint("pwa", __name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,6 +146,7 @@ def service_worker():
 
 @bp.get("/offline")
 @public
+@session_read_only  # fetched by the worker in the background, alongside the user's own requests
 def offline():
     """Shown by the service worker when a page was never saved and the network is gone."""
     return render_template("pwa/offline.html")

@@ -30,7 +30,13 @@ def sign_in(page: Page, username: str) -> None:
 
 
 def wait_for_service_worker(page: Page) -> None:
-    eventually(page, "navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)")
+    """Until the worker is active and controls the page. A page whose navigation was in flight while
+    the worker took over may stay uncontrolled (Chromium's clients.claim() skips it); like a user's
+    next page, a reload is then controlled."""
+    eventually(page, "navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+    eventually(page, "navigator.serviceWorker.controller !== null")
 
 
 def is_saved(url: str) -> str:

@@ -141,6 +141,15 @@ def test_offline_page_is_public_and_keeps_the_shell(client):
     assert 'data-testid="offline-page"' in html
 
 
+def test_offline_page_never_sets_the_session_cookie(client, auth):
+    """The worker fetches it in the background with the cookie of a moment ago; a cookie in its
+    answer would undo a sign-in or a CSRF token that reached the phone meanwhile."""
+    assert "Set-Cookie" not in client.get("/offline").headers  # no session yet: none is started
+    auth.login("sales")
+    assert "Set-Cookie" not in client.get("/offline").headers
+    assert "Set-Cookie" in client.post("/language/en", headers={"Referer": "http://localhost/"}).headers
+
+
 def test_language_switch_returns_to_the_page_it_was_pressed_on(client, auth):
     auth.login("sales")
     response = client.post("/language/en", headers={"Referer": "http://localhost/?tab=due"})
