@@ -1,7 +1,7 @@
 """Bench: validated stock moves against the gunicorn server, next to a bare insert of the same stack.
 
     .venv/bin/python -m bench.stock_moves [--seconds 20] [--rounds 4] [--paced-rate 100]
-                                          [--postgres | --database-url URL] [--processes N]
+                                          [--postgres | --database-url URL] [--processes N] [--skus N]
 
 Starts gunicorn (gunicorn.conf.py: gthread, 1 worker) on a fresh database (a temporary SQLite file;
 --postgres: a temporary database on 127.0.0.1:5432), then in one run measures, for
@@ -11,7 +11,8 @@ throughput at saturation (64 clients back to back), p50/p99 latency at 16 client
 p50/p99 at 16 clients paced to --paced-rate requests/s in all. Windows of the two endpoints alternate
 over --rounds rounds. Prints a JSON summary and the Markdown row for bench/README.md. Each client is
 its own warehouse user with a keep-alive connection; half the moves are receipts, half issues, all on
-one balance row (the worst case for contention).
+one balance row (the worst case for contention); --skus N spreads them over N SKUs on that location,
+as phones working different shelves do.
 
 --processes N (N ≥ 2) runs N gunicorn processes behind Debian's nginx with the production config
 (deploy/nginx/order-helper.conf: TLS, sticky-cookie hashing, keepalive upstreams); the clients then
@@ -43,13 +44,13 @@ LATENCY_CLIENTS = 16
 LATENCY_COLUMNS = ("moves_latency", "bare_latency", "moves_paced", "bare_paced")
 
 
-def seed(database_url: str, users: int) -> dict:
+def seed(database_url: str, users: int, skus: int = 1) -> dict:
     """The demo-sized world of the stock tests, plus one user and token per client."""
     sys.path.insert(0, str(ROOT))
     from werkzeug.security import generate_password_hash
 
     from app import create_app
-    from domain.masterdata import Warehouse
+    from domain.masterdata import Sku, Warehouse
     from domain.users import User, issue_token
     from extensions import db
     from tests.integration.stock_world import YARD_A, build_world, label, put_stock
@@ -61,7 +62,11 @@ def seed(database_url: str, users: int) -> dict:
         # A limited warehouse, so every receipt also runs the remaining-capacity check.
         db.session.execute(db.update(Warehouse).where(Warehouse.code == world.a).values(capacity=10**9))
         db.session.commit()
-        put_stock(world.loc_a, "1000000")
+        codes = [world.sku] + [f"BENCH-{n:03d}" for n in range(1, skus)]
+        db.session.add_all(Sku(code=code, name=code, unit="kg") for code in codes[1:])
+        db.session.commit()
+        for code in codes:
+            put_stock(world.loc_a, "1000000", code)
         tokens = []
         for n in range(users):
             user = User(username=f"wh{n:02d}", password_hash=generate_password_hash("x", "pbkdf2:sha256:1"))
@@ -70,7 +75,7 @@ def seed(database_url: str, users: int) -> dict:
             db.session.flush()
             tokens.append(issue_token(user, 24))
         db.session.commit()
-        return {"tokens": tokens, "label": label(world.loc_a), "yard": YARD_A, "sku": world.sku}
+        return {"tokens": tokens, "label": label(world.loc_a), "yard": YARD_A, "skus": codes}
 
 
 def free_port() -> int:
@@ -116,7 +121,8 @@ def move_body(world: dict, n: int) -> dict:
 
     fix = gps(world["yard"], accuracy=round(random.uniform(4, 20), 1), east_m=random.uniform(-30, 30))
     kind = "receipt" if n % 2 else "issue"
-    return {"kind": kind, "sku": world["sku"], "qty": "1", "location_label": world["label"], "gps": fix}
+    sku = random.choice(world["skus"])
+    return {"kind": kind, "sku": sku, "qty": "1", "location_label": world["label"], "gps": fix}
 
 
 class Sample:
@@ -231,6 +237,7 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=1, help="≥ 2: that many gunicorn processes behind nginx"
     )
+    parser.add_argument("--skus", type=int, default=1, help="spread the moves over this many SKUs")
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     if args.postgres:
@@ -259,7 +266,7 @@ def temporary_postgres() -> Iterator[str]:
 
 
 def bench(database_url: str, args: argparse.Namespace) -> None:
-    world = seed(database_url, SATURATION_CLIENTS)
+    world = seed(database_url, SATURATION_CLIENTS, args.skus)
     ports = [free_port() for _ in range(max(1, args.processes))]
     servers = [start_server(database_url, port) for port in ports]
     proxy = None
@@ -292,7 +299,8 @@ def bench(database_url: str, args: argparse.Namespace) -> None:
         "date": date.today().isoformat(),
         "machine": machine,
         "database": database_url.split(":", 1)[0]
-        + (f", {args.processes} processes behind nginx (TLS)" if args.processes > 1 else ""),
+        + (f", {args.processes} processes behind nginx (TLS)" if args.processes > 1 else "")
+        + (f", moves over {args.skus} SKUs" if args.skus > 1 else ", one balance row"),
         **results,
         "ratio": round(ratio, 2),
         "stock_check": check.stdout.strip() or check.stderr.strip(),
