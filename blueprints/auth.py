@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -49,14 +50,22 @@ def login():
             db.session.commit()
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 401
-        session.clear()  # a fresh session on sign-in: no fixation
-        login_user(user, remember=form.remember.data)
-        if user.locale:
-            session["lang"] = user.locale
+        _start_session(user, remember=form.remember.data)
         audit.record("login", "user", user.id, actor=user)
         db.session.commit()
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _start_session(user, remember: bool) -> None:
+    """A fresh session (no fixation), complete from the start: with its form token made here, no page
+    rendered later writes the cookie, so the phone's parallel requests cannot overwrite each other's."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)  # the old session's token
+    login_user(user, remember=remember)
+    if user.locale:
+        session["lang"] = user.locale
+    generate_csrf()
 
 
 @bp.post("/logout")

@@ -150,6 +150,17 @@ def test_offline_page_never_sets_the_session_cookie(client, auth):
     assert "Set-Cookie" in client.post("/language/en", headers={"Referer": "http://localhost/"}).headers
 
 
+def test_pages_after_sign_in_never_rewrite_the_session_cookie(client, auth):
+    """Sign-in makes the whole session, form token included; a page rendered afterwards (the home page
+    and the worker's background fetches, in parallel) has nothing to add, so none overwrites another."""
+    client.get("/login")
+    assert "Set-Cookie" in auth.login("warehouse").headers
+    for path in ("/", "/scan", "/offline", "/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, path
+
+
 def test_language_switch_returns_to_the_page_it_was_pressed_on(client, auth):
     auth.login("sales")
     response = client.post("/language/en", headers={"Referer": "http://localhost/?tab=due"})
