@@ -70,13 +70,14 @@ def test_a_due_date_edit_is_pushed_to_the_dashboard(app):
     db.session.commit()
     seen: list[dict] = []
 
-    def countdown_entry() -> dict | None:
+    def latest_entry() -> dict | None:
         seen.extend(u for u in updates(sock) if "countdown" in u)
-        entries = [o for u in seen[-1:] for o in u["countdown"]["orders"] if o["number"] == "SO-E"]
-        return entries[0] if entries and entries[0]["days_left"] != 9 else None
+        orders = seen[-1]["countdown"]["orders"] if seen else []
+        return next((o for o in orders if o["number"] == "SO-E"), None)
 
-    wait_for(lambda: countdown_entry() is not None)  # a late push of the creation may still arrive first
-    entry = countdown_entry()
+    # a late push of the creation (9 days left) may still arrive before the edit's
+    wait_for(lambda: (entry := latest_entry()) is not None and entry["days_left"] != 9)
+    entry = latest_entry()
     assert entry is not None, seen
     assert entry["days_left"] == 2 and entry["alarm"] is True
     sock.disconnect()
