@@ -27,9 +27,9 @@ class BareOut(ma.Schema):
 @blp.response(201, BareOut)
 @roles_required(WAREHOUSE)
 def insert(body: dict):
-    row = audit.record("bench_insert", "bench", None, body, actor=current_user)
+    row_id = audit.record("bench_insert", "bench", None, body, actor=current_user)
     db.session.commit()
-    return {"id": row.id}
+    return {"id": row_id}
 
 
 def register(app: Flask) -> None:

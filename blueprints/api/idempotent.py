@@ -11,13 +11,14 @@ Put it between `@blp.arguments(...)` and `@blp.response(...)`:
 
 The view then runs inside one write transaction that also stores its outcome under the caller's
 `Idempotency-Key` (see domain/idempotency.py). A domain refusal is an outcome too: the view's changes
-are rolled back to a savepoint, the refusal is audited and stored, and a replay gets the same refusal.
+are rolled back, and the refusal is audited and stored, so a replay gets the same refusal.
 Invalid input (schema errors) is answered before any of this and is not stored, so it can be corrected
 and resent with the same key.
 """
 
 from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -27,7 +28,6 @@ from flask_login import current_user
 from domain import audit, idempotency
 from domain.errors import DomainError
 from domain.transactions import write_transaction
-from extensions import db
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_PARAMETER = {
@@ -44,8 +44,8 @@ RefusalHook = Callable[..., None]
 
 
 def idempotent(on_refusal: RefusalHook | None = None) -> Callable:
-    """`on_refusal(refusal, *view_args)` runs after a refusal was rolled back, in the same transaction,
-    to keep what must be kept anyway (e.g. the GPS fix of a refused scan)."""
+    """`on_refusal(refusal, *view_args)` runs after a refusal was rolled back, in the transaction that
+    stores it, to keep what must be kept anyway (e.g. the GPS fix of a refused scan)."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -54,13 +54,19 @@ def idempotent(on_refusal: RefusalHook | None = None) -> Callable:
             user_id = current_user.id
             payload = request.get_json(silent=True)
             request_hash = idempotency.fingerprint(request.method, request.path, payload)
-            with idempotency.claim(user_id, key), write_transaction():
-                idempotency.lock_across_processes(user_id, key)
-                if (stored := idempotency.find(user_id, key)) is not None:
-                    return _replay(idempotency.replayable(stored, request_hash))
-                response = _first_run(view, args, kwargs, on_refusal, payload)
-                idempotency.remember(user_id, key, request_hash, response.status_code, response.get_json())
-                return response
+            with idempotency.claim(user_id, key):
+                try:
+                    with write_transaction():
+                        if (stored := _stored_outcome(user_id, key)) is not None:
+                            return _replay(idempotency.replayable(stored, request_hash))
+                        response = _run(view, args, kwargs)
+                        idempotency.remember(
+                            user_id, key, request_hash, response.status_code, response.get_json()
+                        )
+                        return response
+                except _Refused as refused:
+                    outcome = _Attempt(user_id, key, request_hash, payload)
+                    return _store_refusal(refused.refusal, outcome, on_refusal, args)
 
         wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))  # as flask-smorest's own @doc does
         manual = wrapper._apidoc.setdefault("manual_doc", {})
@@ -70,24 +76,58 @@ def idempotent(on_refusal: RefusalHook | None = None) -> Callable:
     return decorate
 
 
-def _first_run(
-    view: Callable, args: tuple, kwargs: dict, on_refusal: RefusalHook | None, payload: Any
-) -> Response:
+class _Refused(Exception):
+    """The view refused (a DomainError): its transaction is rolled back, the refusal stored after."""
+
+    def __init__(self, refusal: DomainError):
+        self.refusal = refusal
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    user_id: int
+    key: str
+    request_hash: str
+    payload: Any
+
+
+def _stored_outcome(user_id: int, key: str) -> idempotency.Outcome | None:
+    idempotency.lock_across_processes(user_id, key)
+    return idempotency.find(user_id, key)
+
+
+def _run(view: Callable, args: tuple, kwargs: dict) -> Response:
+    """The view's own changes, in the caller's write transaction. No savepoint: a refusal rolls the
+    whole transaction back, which saves two statements on every accepted scan."""
     try:
-        with db.session.begin_nested():
-            return make_response(view(*args, **kwargs))
+        return make_response(view(*args, **kwargs))
     except DomainError as refusal:
+        raise _Refused(refusal) from refusal
+
+
+def _store_refusal(
+    refusal: DomainError, attempt: _Attempt, on_refusal: RefusalHook | None, args: tuple
+) -> Response:
+    """A refusal is an outcome too: audited and stored in a transaction of its own, so a replay gets
+    it back. If another process stored an outcome for the key in between, that one is answered."""
+    with write_transaction():
+        if (stored := _stored_outcome(attempt.user_id, attempt.key)) is not None:
+            return _replay(idempotency.replayable(stored, attempt.request_hash))
         audit.record(
             "refused",
             request.endpoint or "api",
             None,
             {"code": refusal.code, "message": refusal.message, "fields": refusal.fields},
             actor=current_user,
-            context=_gps_context(payload),
+            context=_gps_context(attempt.payload),
         )
         if on_refusal is not None:
             on_refusal(refusal, *args)
-        return _refusal_response(refusal)
+        response = _refusal_response(refusal)
+        idempotency.remember(
+            attempt.user_id, attempt.key, attempt.request_hash, response.status_code, response.get_json()
+        )
+        return response
 
 
 def _refusal_response(refusal: DomainError) -> Response:

@@ -127,7 +127,7 @@ def render_site(app_ports: list[int], http_port: int, https_port: int, cert: Pat
     conf = SITE_CONF.read_text()
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=10s;" for p in app_ports)
     conf, count = re.subn(r"(    server 127\.0\.0\.1:\d+ [^\n]*\n)+", servers + "\n", conf)
-    assert count == 1, "the upstream block changed shape"
+    assert count == 2, "the upstream blocks changed shape"  # sticky (pages, Socket.IO) and API
     conf = re.sub(r"\n\s*listen \[::\]:[^\n]*", "", conf)
     conf = conf.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
     conf = re.sub(r"listen 443 ssl http2;[^\n]*", f"listen 127.0.0.1:{https_port} ssl http2;", conf)

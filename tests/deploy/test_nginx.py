@@ -1,7 +1,8 @@
 """deploy/nginx/order-helper.conf, run by Debian's nginx in front of two app processes sharing
 PostgreSQL and Redis: plain http goes to https, a browser sticks to one process (Socket.IO polling
-works across the pair), websockets upgrade through the proxy, Redis carries an event to sockets on
-both processes, and a dead process's browsers move to the other one."""
+works across the pair) while its API calls go to the least busy one, websockets upgrade through the
+proxy, Redis carries an event to sockets on both processes, and a dead process's browsers move to
+the other one."""
 
 import json
 import re
@@ -82,6 +83,22 @@ def test_a_browser_sticks_to_one_process_and_new_browsers_spread(cluster):
             seen.add(headers["x-upstream"])
         assert seen == {upstream}
     print(f"sticky: 2 browsers x 16 requests, each on one process of {sorted(cookies)}")
+
+
+def test_api_calls_go_to_the_least_busy_process_whatever_the_route_cookie(cluster, cluster_db):
+    """The JSON API needs no stickiness (bearer token, idempotency keys in the database), so nginx
+    sends it to the least busy process: with both idle, one browser's calls alternate between them."""
+    proxy, _ = cluster
+    cookie = next(iter(cookie_for_each_process(proxy).values()))
+    headers = {"Cookie": f"oh_route={cookie}", "Authorization": f"Bearer {cluster_db.token}"}
+    conn = proxy.https()
+    seen = []
+    for _ in range(6):
+        status, answer, _ = request(conn, "GET", "/api/v1/auth/me", headers=headers)
+        assert status == 200
+        seen.append(answer["x-upstream"])
+    assert len(set(seen)) == 2, seen
+    print(f"api: 6 calls of one browser over {sorted(set(seen))}")
 
 
 def test_headers_survive_the_proxy(cluster):

@@ -101,3 +101,19 @@ def test_the_database_refuses_a_negative_balance_whatever_the_code_path(world):
         db.session.execute(text("UPDATE stock_balance SET qty = -1"))
         db.session.flush()
     db.session.rollback()
+
+
+def test_remaining_capacity_counts_what_is_on_hand_and_on_its_way_in(app):
+    """余量 = capacity − on hand in the warehouse − transfers on their way to it, to the thousandth."""
+    from domain.masterdata import Warehouse
+    from domain.stock.capacity import remaining_capacity
+    from domain.stock.transfer_service import TransferRequest, request_transfer
+
+    world = build_world(capacity_b="500", stock_a="100")
+    put_stock(world.loc_b, "120.5")
+    request_transfer(TransferRequest(world.order, SKU, Decimal("30.25"), world.a, world.b), None)
+    target = db.session.execute(select(Warehouse).where(Warehouse.code == world.b)).scalar_one()
+    with write_transaction():
+        assert remaining_capacity(target.id, target.capacity) == Decimal("349.250")
+    unlimited = db.session.execute(select(Warehouse).where(Warehouse.code == world.a)).scalar_one()
+    assert remaining_capacity(unlimited.id, unlimited.capacity) is None
