@@ -11,7 +11,7 @@ COMMITTED); the code inside uses conditional updates and row locks where it need
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from extensions import db
 
 _OPEN = "write_transaction_open"
+_CHECKS = "write_transaction_checks"
 
 
 class FifoLock:
@@ -79,12 +80,34 @@ def write_transaction() -> Iterator[Session]:
         session.info[_OPEN] = True
         try:
             yield session
+            run_checks_before_commit()
             session.commit()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.info.pop(_OPEN, None)
+            session.info.pop(_CHECKS, None)
+
+
+def check_before_commit(check: Callable[[], None]) -> None:
+    """Run `check` at the end of the open write transaction, just before it commits; a check refuses
+    by raising, which rolls the whole transaction back.
+
+    For checks that lock a row every writer of some kind contends for (a warehouse's capacity): run
+    last, the lock is held for the check and the commit only, not for the rest of the work."""
+    session = db.session
+    if not in_write_transaction(session):
+        raise RuntimeError("check_before_commit() needs an open write_transaction()")
+    session.info.setdefault(_CHECKS, []).append(check)
+
+
+def run_checks_before_commit() -> None:
+    """The deferred checks, now (write_transaction runs any left at commit). The idempotency layer
+    calls it before it stores a view's outcome, so a check's refusal is stored as the outcome."""
+    checks = db.session.info.pop(_CHECKS, [])
+    for check in checks:
+        check()
 
 
 def _writer_lock(url: str) -> FifoLock:

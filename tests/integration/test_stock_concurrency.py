@@ -202,6 +202,40 @@ def test_64_threads_of_conflicting_transfers_and_moves_conserve_stock(app, serve
     assert sum(floor.refusals.values()) > 0
 
 
+def test_48_receipts_and_transfers_racing_for_the_last_room_never_overfill_the_warehouse(app, server):
+    """WH-B has room for 100: 40 phones receive 5 each while 8 request transfers of 5 into it, all at
+    once. Exactly 100 fits; every other request is refused, none fails (no deadlock between the
+    receipts' balance-then-warehouse locks and the transfers' SKU-then-warehouse locks)."""
+    world = build_world(stock_a="500", capacity_b="100")
+    phones = [Phone(server, token) for token in tokens(48)]
+    receipt = {"kind": "receipt", "sku": SKU, "qty": "5", "location_label": label(world.loc_b)}
+    receipt["gps"] = gps(YARD_B)
+    transfer = {"order_ref": world.order, "sku": SKU, "qty": "5", "from_warehouse": "WH-A"}
+    transfer["to_warehouse"] = "WH-B"
+    floor, accepted = Floor(), Counter()
+    start = threading.Barrier(48)
+
+    def work(n: int) -> None:
+        path, body = ("/api/v1/transfers", transfer) if n < 8 else ("/api/v1/stock/moves", receipt)
+        start.wait()
+        status, answer, _ = phones[n].post(path, body)
+        if floor.note(status, answer):
+            with floor.lock:
+                accepted[path] += 1
+
+    run_threads(48, work)
+
+    assert 5 * sum(accepted.values()) == 100, (accepted, floor.refusals)
+    assert floor.refusals == Counter({"target_capacity_exceeded": 48 - 20})
+    in_b = db.session.execute(
+        select(func.sum(StockBalance.qty)).where(StockBalance.location_id == world.loc_b)
+    ).scalar()
+    assert in_b == 5 * accepted["/api/v1/stock/moves"]
+    assert check_stock().ok
+    refused = sum(floor.refusals.values())
+    print(f"48 racing for room 100 in WH-B: {dict(accepted)} accepted, {refused} refused")
+
+
 def test_1000_keys_sent_twice_at_once_apply_exactly_1000_moves(app, server):
     world = build_world()
     (token,) = tokens(1)

@@ -117,3 +117,47 @@ def test_remaining_capacity_counts_what_is_on_hand_and_on_its_way_in(app):
         assert remaining_capacity(target.id, target.capacity) == Decimal("349.250")
     unlimited = db.session.execute(select(Warehouse).where(Warehouse.code == world.a)).scalar_one()
     assert remaining_capacity(unlimited.id, unlimited.capacity) is None
+
+
+def test_the_capacity_check_holds_the_warehouse_lock_until_commit(app):
+    """Two receipts checking the same warehouse at once must go one after the other: the check takes
+    the warehouse row lock, and another check waits for it until the first transaction commits."""
+    from sqlalchemy.exc import OperationalError
+
+    from domain.masterdata import Warehouse
+    from domain.stock.capacity import remaining_capacity
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises whole write transactions; row locks are PostgreSQL's")
+    world = build_world(capacity_b="100")
+    target = db.session.execute(select(Warehouse).where(Warehouse.code == world.b)).scalar_one()
+    lock = select(Warehouse.id).where(Warehouse.id == target.id).with_for_update(key_share=True)
+    with db.engine.connect() as other:
+        other.execute(text("SET lock_timeout = '200ms'"))
+        with write_transaction():
+            remaining_capacity(target.id, target.capacity)
+            with pytest.raises(OperationalError, match="lock timeout"):
+                other.execute(lock)
+            other.rollback()
+        assert other.execute(lock).scalar() == target.id  # free once the check's transaction ended
+
+
+def test_checks_before_commit_run_last_and_a_refusal_undoes_the_whole_transaction(world):
+    """check_before_commit: the check runs after the block's work, just before the commit; when it
+    refuses, nothing of the transaction stays. It needs an open write transaction."""
+    from domain.transactions import check_before_commit
+
+    sku_id = db.session.execute(select(Sku.id).where(Sku.code == SKU)).scalar_one()
+    ran: list[dict] = []
+
+    def refuse() -> None:
+        ran.append(current())  # sees the block's own write
+        raise DomainError("target_capacity_exceeded", "no room")
+
+    with pytest.raises(DomainError), write_transaction():
+        check_before_commit(refuse)
+        balances.post("receipt", sku_id, "", world.loc_a, Decimal(7))
+    assert ran == [{(world.loc_a, ""): Decimal(7)}]
+    assert current() == {} and check_stock().ok
+    with pytest.raises(RuntimeError):
+        check_before_commit(refuse)
