@@ -43,6 +43,6 @@ test: install
 	$(BIN)/pytest
 
 # Every benchmark in bench/ (bench/run_all.py); the tables go into bench/README.md with the machine and
-# date. Full sizes take tens of minutes; `make bench QUICK=1` a few.
+# date. Full sizes take tens of minutes; `make bench QUICK=1` about 15 (stock moves stay full size).
 bench: $(BIN)/flask
 	$(BIN)/python -m bench.run_all $(if $(QUICK),--quick)

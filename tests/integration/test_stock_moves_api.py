@@ -182,6 +182,17 @@ def test_each_move_is_audited_with_its_gps_fix(client, worker, world):
         gps(YARD_A)["lat"],
         gps(YARD_A)["lon"],
     )
+    # Written in the same statement as the move on PostgreSQL: the same facts on both databases.
+    assert row.changes == {
+        "kind": "issue",
+        "sku": world.sku,
+        "lot": "",
+        "location": "A-01",
+        "qty": "-5.000",
+        "on_hand": "95.000",
+        "gps_accuracy_m": gps(YARD_A)["accuracy"],
+    }
+    assert row.user_id is not None
 
 
 def test_impossible_jump_between_two_scans_is_flagged_but_not_blocking(client, worker, world):
