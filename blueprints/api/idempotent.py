@@ -65,8 +65,8 @@ def idempotent(on_refusal: RefusalHook | None = None) -> Callable:
                         )
                         return response
                 except _Refused as refused:
-                    outcome = _Attempt(user_id, key, request_hash, payload)
-                    return _store_refusal(refused.refusal, outcome, on_refusal, args)
+                    attempt = _Attempt(user_id, key, request_hash, payload)
+                    return _store_refusal(refused.refusal, attempt, on_refusal, args)
 
         wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))  # as flask-smorest's own @doc does
         manual = wrapper._apidoc.setdefault("manual_doc", {})

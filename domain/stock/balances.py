@@ -98,9 +98,9 @@ def post(
     ref, reason, transfer_id and gps_fix_id. Refuses with `insufficient_stock` rather than go below 0."""
     at = utcnow()
     where = {"b_sku": sku_id, "b_lot": lot, "b_location": location_id, "b_now": at, "b_amount": abs(delta)}
-    row = {"ref": None, "reason": None, "transfer_id": None, "gps_fix_id": None, **facts}
-    row |= {"at": at, "kind": kind, "sku_id": sku_id, "lot": lot, "location_id": location_id, "qty": delta}
-    row["user_id"] = getattr(actor, "id", None)
+    row = {"ref": None, "reason": None, "transfer_id": None, "gps_fix_id": None, **facts, "at": at}
+    row |= {"kind": kind, "sku_id": sku_id, "lot": lot, "location_id": location_id, "qty": delta}
+    row["user_id"] = getattr(actor, "id", None)  # the columns of _MOVE_COLUMNS, for both paths
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         statement = _PUT_AND_APPEND if delta > 0 else _TAKE_AND_APPEND

@@ -103,8 +103,8 @@ def _require_room_after(place: Place, received: Decimal) -> None:
     """The capacity check of a receipt, run last (see check_before_commit): the warehouse lock it
     takes, which every receipt into that warehouse queues on, is then held only until the commit.
     The receipt is on hand by then, so the room it found is the room left after it plus itself."""
-    remaining = remaining_capacity(place.warehouse_id, place.capacity)
-    require_room(None if remaining is None else remaining + received, received, place.warehouse_code)
+    remaining_after = remaining_capacity(place.warehouse_id, place.capacity) or Decimal(0)
+    require_room(remaining_after + received, received, place.warehouse_code)
 
 
 def _sku_id(code: str) -> int:
