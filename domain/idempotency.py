@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
 from domain.errors import DomainError
+from domain.transactions import write_at_commit
 from extensions import db
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # visible ASCII: UUIDs, ULIDs, outbox ids
@@ -123,7 +124,7 @@ _TABLE = IdempotencyRecord.__table__
 _FIND = select(_TABLE.c.request_hash, _TABLE.c.status, _TABLE.c.body).where(
     _TABLE.c.user_id == bindparam("user_id"), _TABLE.c.key == bindparam("key")
 )
-_REMEMBER = insert(_TABLE)
+_REMEMBER = insert(_TABLE).inline()  # no RETURNING: written in a pipeline (write_at_commit)
 
 
 def find(user_id: int, key: str) -> Outcome | None:
@@ -145,4 +146,4 @@ def replayable(record: Outcome, request_hash: str) -> Outcome:
 
 def remember(user_id: int, key: str, request_hash: str, status: int, body: Any) -> None:
     row = {"user_id": user_id, "key": key, "request_hash": request_hash, "status": status, "body": body}
-    db.session.execute(_REMEMBER, {**row, "created_at": utcnow()})
+    write_at_commit(_REMEMBER, {**row, "created_at": utcnow()})  # with the commit: one round trip

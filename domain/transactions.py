@@ -11,15 +11,19 @@ COMMITTED); the code inside uses conditional updates and row locks where it need
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from extensions import db
 
 _OPEN = "write_transaction_open"
-_CHECKS = "write_transaction_checks"
+_WRITES = "write_transaction_writes"
 
 
 class FifoLock:
@@ -80,34 +84,60 @@ def write_transaction() -> Iterator[Session]:
         session.info[_OPEN] = True
         try:
             yield session
-            run_checks_before_commit()
-            session.commit()
+            _commit(session)
         except BaseException:
             session.rollback()
             raise
         finally:
             session.info.pop(_OPEN, None)
-            session.info.pop(_CHECKS, None)
+            session.info.pop(_WRITES, None)
 
 
-def check_before_commit(check: Callable[[], None]) -> None:
-    """Run `check` at the end of the open write transaction, just before it commits; a check refuses
-    by raising, which rolls the whole transaction back.
-
-    For checks that lock a row every writer of some kind contends for (a warehouse's capacity): run
-    last, the lock is held for the check and the commit only, not for the rest of the work."""
+def write_at_commit(statement: Executable, params: dict[str, Any]) -> None:
+    """Queue `statement`, a write whose result nobody reads (an audit row, a stored response), to run
+    at the end of the open write transaction. On PostgreSQL the queued writes and the COMMIT go to the
+    server in one round trip (psycopg's pipeline mode), so a scan holds its balance row's lock, which
+    every scan of that row queues on, for one round trip after the balance change, not one per write.
+    An INSERT must be made `.inline()`, so that SQLAlchemy adds no RETURNING to read back. A failed
+    write fails the commit and rolls the whole transaction back."""
     session = db.session
     if not in_write_transaction(session):
-        raise RuntimeError("check_before_commit() needs an open write_transaction()")
-    session.info.setdefault(_CHECKS, []).append(check)
+        raise RuntimeError("write_at_commit() needs an open write_transaction()")
+    session.info.setdefault(_WRITES, []).append((statement, params))
 
 
-def run_checks_before_commit() -> None:
-    """The deferred checks, now (write_transaction runs any left at commit). The idempotency layer
-    calls it before it stores a view's outcome, so a check's refusal is stored as the outcome."""
-    checks = db.session.info.pop(_CHECKS, [])
-    for check in checks:
-        check()
+def _commit(session: Session) -> None:
+    if writes := session.info.pop(_WRITES, []):
+        session.flush()  # the ORM's own inserts read their ids back: not inside a pipeline
+        with _with_the_commit(session.connection()):
+            for statement, params in writes:
+                session.execute(statement, params)
+    session.commit()
+
+
+@contextmanager
+def _with_the_commit(connection: Connection) -> Iterator[None]:
+    """PostgreSQL (psycopg): send the block's statements and the COMMIT in one pipeline, one round
+    trip; the session's own commit then finds the transaction closed and sends nothing. Elsewhere the
+    block runs as it is and the session commits."""
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    try:
+        with driver.pipeline():
+            yield
+            driver.commit()
+    except dialect.loaded_dbapi.Error as error:
+        # A pipelined statement's error arrives here, past SQLAlchemy's own wrapping: wrap it the
+        # same way (IntegrityError, OperationalError ...), and drop the connection if it is gone.
+        gone = dialect.is_disconnect(error, driver, None)
+        if gone:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            None, None, error, dialect.loaded_dbapi.Error, connection_invalidated=gone, dialect=dialect
+        ) from error
 
 
 def _writer_lock(url: str) -> FifoLock:

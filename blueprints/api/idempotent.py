@@ -27,7 +27,7 @@ from flask_login import current_user
 
 from domain import audit, idempotency
 from domain.errors import DomainError
-from domain.transactions import run_checks_before_commit, write_transaction
+from domain.transactions import write_transaction
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_PARAMETER = {
@@ -97,12 +97,10 @@ def _stored_outcome(user_id: int, key: str) -> idempotency.Outcome | None:
 
 
 def _run(view: Callable, args: tuple, kwargs: dict) -> Response:
-    """The view's own changes and its deferred checks, in the caller's write transaction. No savepoint:
-    a refusal rolls the whole transaction back, which saves two statements on every accepted scan."""
+    """The view's own changes, in the caller's write transaction. No savepoint: a refusal rolls the
+    whole transaction back, which saves two statements on every accepted scan."""
     try:
-        response = make_response(view(*args, **kwargs))
-        run_checks_before_commit()
-        return response
+        return make_response(view(*args, **kwargs))
     except DomainError as refusal:
         raise _Refused(refusal) from refusal
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,9 +17,9 @@ from domain.stock.gps_fixes import GpsInput
 from domain.stock.ledger import ADJUSTMENT
 from domain.stock.move_rules import needs_order_reference, signed_quantity
 from domain.stock.order_refs import resolve_order_reference
-from domain.stock.site_check import Place, confirm_on_site
+from domain.stock.site_check import confirm_on_site
 from domain.stock.transfer_rules import require_room
-from domain.transactions import check_before_commit, write_transaction
+from domain.transactions import write_transaction
 from extensions import db
 
 _SKU = select(Sku.id, Sku.active).where(Sku.code == bindparam("code"))
@@ -66,8 +65,11 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
         ref = request.ref or None
         if needs_order_reference(request.kind):
             ref = resolve_order_reference(request.ref, "ref").number
-        if delta > 0 and request.kind != ADJUSTMENT and place.capacity:
-            check_before_commit(partial(_require_room_after, place, delta))
+        if delta > 0 and request.kind != ADJUSTMENT:
+            # Before the balance change: the balance row, which every scan of that SKU and location
+            # queues on, is then locked for the change and the commit only (see write_at_commit).
+            remaining = remaining_capacity(place.warehouse_id, place.capacity)
+            require_room(remaining, delta, place.warehouse_code)
         reason = (request.reason or "").strip() or None
         facts = {"ref": ref, "reason": reason, "gps_fix_id": site.fix.id}
         move = balances.post(
@@ -95,16 +97,9 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
             "on_hand": str(result.on_hand),
             "gps_accuracy_m": request.gps.accuracy_m,
         }
-        audit.record("stock_move", "stock_move", move.id, changes, actor=actor, context=request.gps.context())
+        gps = request.gps.context()
+        audit.record("stock_move", "stock_move", move.id, changes, actor=actor, context=gps, at_commit=True)
     return result
-
-
-def _require_room_after(place: Place, received: Decimal) -> None:
-    """The capacity check of a receipt, run last (see check_before_commit): the warehouse lock it
-    takes, which every receipt into that warehouse queues on, is then held only until the commit.
-    The receipt is on hand by then, so the room it found is the room left after it plus itself."""
-    remaining_after = remaining_capacity(place.warehouse_id, place.capacity) or Decimal(0)
-    require_room(remaining_after + received, received, place.warehouse_code)
 
 
 def _sku_id(code: str) -> int:

@@ -142,22 +142,31 @@ def test_the_capacity_check_holds_the_warehouse_lock_until_commit(app):
         assert other.execute(lock).scalar() == target.id  # free once the check's transaction ended
 
 
-def test_checks_before_commit_run_last_and_a_refusal_undoes_the_whole_transaction(world):
-    """check_before_commit: the check runs after the block's work, just before the commit; when it
-    refuses, nothing of the transaction stays. It needs an open write transaction."""
-    from domain.transactions import check_before_commit
+def test_writes_at_commit_land_with_the_commit_and_a_failed_one_undoes_the_whole_transaction(world):
+    """write_at_commit: the queued writes run at the end, after the block's own (on PostgreSQL, in one
+    pipeline with the COMMIT). One that fails undoes everything, and the session works on."""
+    from domain.audit import AuditLog, record
+    from domain.transactions import write_at_commit
 
     sku_id = db.session.execute(select(Sku.id).where(Sku.code == SKU)).scalar_one()
-    ran: list[dict] = []
-
-    def refuse() -> None:
-        ran.append(current())  # sees the block's own write
-        raise DomainError("target_capacity_exceeded", "no room")
-
-    with pytest.raises(DomainError), write_transaction():
-        check_before_commit(refuse)
+    audit_rows = select(AuditLog.action).order_by(AuditLog.id)
+    with write_transaction():
+        record("first", "test", at_commit=True)
         balances.post("receipt", sku_id, "", world.loc_a, Decimal(7))
-    assert ran == [{(world.loc_a, ""): Decimal(7)}]
-    assert current() == {} and check_stock().ok
+        record("second", "test", at_commit=True)
+        assert db.session.execute(audit_rows).scalars().all() == []  # not yet: with the commit
+    assert db.session.execute(audit_rows).scalars().all() == ["first", "second"]
+
+    table = StockMove.__table__
+    duplicate_id = db.session.execute(select(table).limit(1)).mappings().one()
+    with pytest.raises(IntegrityError), write_transaction():
+        balances.post("receipt", sku_id, "", world.loc_a, Decimal(5))
+        record("third", "test", at_commit=True)
+        write_at_commit(table.insert().inline(), dict(duplicate_id))  # the same primary key again
+    assert current() == {(world.loc_a, ""): Decimal(7)} and check_stock().ok
+    assert db.session.execute(audit_rows).scalars().all() == ["first", "second"]
+    with write_transaction():
+        balances.post("issue", sku_id, "", world.loc_a, Decimal(-2))
+    assert current() == {(world.loc_a, ""): Decimal(5)}
     with pytest.raises(RuntimeError):
-        check_before_commit(refuse)
+        write_at_commit(table.insert().inline(), dict(duplicate_id))
