@@ -115,24 +115,58 @@ def _commit(session: Session) -> None:
     session.commit()
 
 
+def pipelined(connection: Connection) -> bool:
+    """Whether statements can go to the server in one pipeline, one round trip (psycopg)."""
+    return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+
+
+def rows_in_one_round_trip(connection: Connection, *statements: tuple[Executable, dict]) -> list[list]:
+    """Run the statements one after the other in one pipeline (see `pipelined`) and return each one's
+    rows. The server runs each statement after the one before, with a snapshot of its own (READ
+    COMMITTED), so a read after a row lock sees what the lock's previous holder committed. Values are
+    the driver's own: no SQLAlchemy type processing."""
+    driver = connection.connection.driver_connection
+    with _driver_errors(connection), driver.pipeline():
+        cursors = [
+            driver.execute(*_driver_sql(statement, params, connection)) for statement, params in statements
+        ]
+    return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+
+
+_COMPILED: dict[tuple[Executable, str], Any] = {}
+
+
+def _driver_sql(statement: Executable, params: dict, connection: Connection) -> tuple[str, dict]:
+    key = (statement, connection.dialect.name)
+    if (compiled := _COMPILED.get(key)) is None:
+        compiled = _COMPILED.setdefault(key, statement.compile(dialect=connection.dialect))
+    expanded = compiled.construct_expanded_state(params)
+    return expanded.statement, expanded.parameters
+
+
 @contextmanager
 def _with_the_commit(connection: Connection) -> Iterator[None]:
     """PostgreSQL (psycopg): send the block's statements and the COMMIT in one pipeline, one round
     trip; the session's own commit then finds the transaction closed and sends nothing. Elsewhere the
     block runs as it is and the session commits."""
-    dialect = connection.dialect
-    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+    if not pipelined(connection):
         yield
         return
     driver = connection.connection.driver_connection
+    with _driver_errors(connection), driver.pipeline():
+        yield
+        driver.commit()
+
+
+@contextmanager
+def _driver_errors(connection: Connection) -> Iterator[None]:
+    """A pipelined statement's error arrives past SQLAlchemy's own wrapping: wrap it the same way
+    (IntegrityError, OperationalError ...), and drop the connection if it is gone."""
+    dialect = connection.dialect
     try:
-        with driver.pipeline():
-            yield
-            driver.commit()
+        yield
     except dialect.loaded_dbapi.Error as error:
-        # A pipelined statement's error arrives here, past SQLAlchemy's own wrapping: wrap it the
-        # same way (IntegrityError, OperationalError ...), and drop the connection if it is gone.
-        gone = dialect.is_disconnect(error, driver, None)
+        gone = dialect.is_disconnect(error, connection.connection.driver_connection, None)
         if gone:
             connection.invalidate(error)
         raise DBAPIError.instance(

@@ -8,6 +8,7 @@ from domain.masterdata import Location, Warehouse
 from domain.stock.ledger import StockBalance
 from domain.stock.quantity import ExactQty
 from domain.stock.transfers import INBOUND_STATES, Transfer
+from domain.transactions import pipelined, rows_in_one_round_trip
 from extensions import db
 
 _WAREHOUSE, _LOCATION = Warehouse.__table__, Location.__table__
@@ -36,6 +37,7 @@ _INBOUND = (
 # before (READ COMMITTED takes a fresh snapshot per statement), and the lock is held one round
 # trip less. Built once: a receipt runs it on every scan.
 _OCCUPIED = select(_ON_HAND, _INBOUND)
+_QTY = ExactQty()
 
 
 def remaining_capacity(warehouse_id: int, capacity: Decimal) -> Decimal | None:
@@ -45,6 +47,12 @@ def remaining_capacity(warehouse_id: int, capacity: Decimal) -> Decimal | None:
     if not capacity:
         return None
     params = {"warehouse_id": warehouse_id}
+    connection = db.session.connection()
+    if pipelined(connection):
+        # The lock and the sums in one round trip: every receipt into the warehouse queues on the
+        # lock, so each round trip made while holding it costs them all.
+        _, [(on_hand, inbound)] = rows_in_one_round_trip(connection, (_LOCK, params), (_OCCUPIED, params))
+        return capacity - _QTY.process_result_value(on_hand, None) - _QTY.process_result_value(inbound, None)
     db.session.execute(_LOCK, params)
     on_hand, inbound = db.session.execute(_OCCUPIED, params).one()
     return capacity - on_hand - inbound
