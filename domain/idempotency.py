@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
 from domain.errors import DomainError
-from domain.transactions import write_at_commit
+from domain.transactions import pipelined, rows_in_one_round_trip, write_at_commit
 from extensions import db
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # visible ASCII: UUIDs, ULIDs, outbox ids
@@ -89,19 +89,6 @@ def claim(user_id: int, key: str) -> Iterator[None]:
             _running.discard(token)
 
 
-def lock_across_processes(user_id: int, key: str) -> None:
-    """Inside the write transaction: on PostgreSQL, a transaction-scoped advisory lock on the key, so
-    another server process running the same key answers 409 instead of applying it twice. (On SQLite
-    write transactions are serialised, so the second one simply finds the stored outcome.)"""
-    session = db.session
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.blake2b(f"{user_id}:{key}".encode(), digest_size=8).digest()
-    lock_id = int.from_bytes(digest, "big", signed=True)
-    if not session.execute(text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": lock_id}).scalar():
-        raise _in_progress()
-
-
 def _in_progress() -> DomainError:
     return DomainError(
         "idempotency_in_progress",
@@ -129,6 +116,32 @@ _REMEMBER = insert(_TABLE).inline()  # no RETURNING: written in a pipeline (writ
 
 def find(user_id: int, key: str) -> Outcome | None:
     row = db.session.execute(_FIND, {"user_id": user_id, "key": key}).first()
+    return Outcome(*row) if row else None
+
+
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:lock_id)")
+
+
+def lock_and_find(user_id: int, key: str) -> Outcome | None:
+    """Inside the write transaction: the key's stored outcome, if any. On PostgreSQL a
+    transaction-scoped advisory lock on the key comes first, so another server process running the
+    same key answers 409 instead of applying it twice; the lock and the lookup go in one round trip,
+    the lookup running after the lock with a snapshot of its own. (On SQLite write transactions are
+    serialised, so the second one simply finds the stored outcome.)"""
+    params = {"user_id": user_id, "key": key}
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return find(user_id, key)
+    digest = hashlib.blake2b(f"{user_id}:{key}".encode(), digest_size=8).digest()
+    lock = (_TRY_LOCK, {"lock_id": int.from_bytes(digest, "big", signed=True)})
+    if pipelined(connection):
+        [(locked,)], found = rows_in_one_round_trip(connection, lock, (_FIND, params))
+        row = found[0] if found else None
+    else:
+        locked = db.session.execute(*lock).scalar()
+        row = db.session.execute(_FIND, params).first()
+    if not locked:
+        raise _in_progress()
     return Outcome(*row) if row else None
 
 

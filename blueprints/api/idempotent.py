@@ -57,7 +57,7 @@ def idempotent(on_refusal: RefusalHook | None = None) -> Callable:
             with idempotency.claim(user_id, key):
                 try:
                     with write_transaction():
-                        if (stored := _stored_outcome(user_id, key)) is not None:
+                        if (stored := idempotency.lock_and_find(user_id, key)) is not None:
                             return _replay(idempotency.replayable(stored, request_hash))
                         response = _run(view, args, kwargs)
                         idempotency.remember(
@@ -91,11 +91,6 @@ class _Attempt:
     payload: Any
 
 
-def _stored_outcome(user_id: int, key: str) -> idempotency.Outcome | None:
-    idempotency.lock_across_processes(user_id, key)
-    return idempotency.find(user_id, key)
-
-
 def _run(view: Callable, args: tuple, kwargs: dict) -> Response:
     """The view's own changes, in the caller's write transaction. No savepoint: a refusal rolls the
     whole transaction back, which saves two statements on every accepted scan."""
@@ -111,7 +106,7 @@ def _store_refusal(
     """A refusal is an outcome too: audited and stored in a transaction of its own, so a replay gets
     it back. If another process stored an outcome for the key in between, that one is answered."""
     with write_transaction():
-        if (stored := _stored_outcome(attempt.user_id, attempt.key)) is not None:
+        if (stored := idempotency.lock_and_find(attempt.user_id, attempt.key)) is not None:
             return _replay(idempotency.replayable(stored, attempt.request_hash))
         audit.record(
             "refused",
