@@ -50,9 +50,10 @@ def remaining_capacity(warehouse_id: int, capacity: Decimal) -> Decimal | None:
     connection = db.session.connection()
     if pipelined(connection):
         # The lock and the sums in one round trip: every receipt into the warehouse queues on the
-        # lock, so each round trip made while holding it costs them all.
-        _, [(on_hand, inbound)] = rows_in_one_round_trip(connection, (_LOCK, params), (_OCCUPIED, params))
-        return capacity - _QTY.process_result_value(on_hand, None) - _QTY.process_result_value(inbound, None)
-    db.session.execute(_LOCK, params)
-    on_hand, inbound = db.session.execute(_OCCUPIED, params).one()
+        # lock, so each round trip made while holding it costs them all. The sums come back raw.
+        _, [sums] = rows_in_one_round_trip(connection, (_LOCK, params), (_OCCUPIED, params))
+        on_hand, inbound = (_QTY.process_result_value(value, None) for value in sums)
+    else:
+        db.session.execute(_LOCK, params)
+        on_hand, inbound = db.session.execute(_OCCUPIED, params).one()
     return capacity - on_hand - inbound

@@ -182,7 +182,7 @@ def test_each_move_is_audited_with_its_gps_fix(client, worker, world):
         gps(YARD_A)["lat"],
         gps(YARD_A)["lon"],
     )
-    # Written in the same statement as the move on PostgreSQL: the same facts on both databases.
+    # Written with the commit (in one pipeline on PostgreSQL): the same facts on both databases.
     assert row.changes == {
         "kind": "issue",
         "sku": world.sku,
