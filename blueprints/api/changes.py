@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from blueprints.api.idempotent import idempotent
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import changes, order_service, roles
 from domain.errors import DomainError
 from realtime import change_notices
@@ -52,8 +53,8 @@ class InboxItemOut(NoticeOut):
     acknowledged_at = ma.fields.DateTime(allow_none=True)
 
 
-class InboxQuery(ma.Schema):
-    pending = ma.fields.Boolean(load_default=False)
+class InboxQuery(CursorArgs):
+    pending = ma.fields.Boolean(load_default=False, metadata={"description": "only the unacknowledged"})
 
 
 class AckOut(ma.Schema):
@@ -80,11 +81,12 @@ class InboxItem:
 
 @blp.route("", methods=["GET"])
 @blp.arguments(InboxQuery, location="query")
-@blp.response(200, InboxItemOut(many=True))
+@blp.response(200, cursor_page_of(InboxItemOut))
 @roles_required()
 def inbox(query: dict):
-    """The changes sent to me, unacknowledged first."""
-    return [InboxItem(e) for e in changes.inbox(current_user.id, pending_only=query["pending"])]
+    """The changes sent to me, newest first (`pending=true`: only those I have not acknowledged)."""
+    page = changes.inbox_page(current_user.id, query["pending"], query["limit"], query["cursor"])
+    return cursor_body(page, [InboxItem(e) for e in page.items])
 
 
 @blp.route("/<int:notice_id>", methods=["GET"])

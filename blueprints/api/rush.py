@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import order_service, roles, rush_orders
 from domain.errors import DomainError
 from domain.rush_score import DIMENSIONS
@@ -67,7 +68,7 @@ class RushDetailOut(RushOut):
     delayed_orders = ma.fields.List(ma.fields.Nested(DelayedOut))
 
 
-class RushListQuery(ma.Schema):
+class RushListQuery(CursorArgs):
     status = ma.fields.String(validate=ma.validate.OneOf(rush_orders.STATUSES))
     order_id = ma.fields.Integer()
 
@@ -131,11 +132,15 @@ def request_rush(data: dict):
 
 @blp.route("", methods=["GET"])
 @blp.arguments(RushListQuery, location="query")
-@blp.response(200, RushOut(many=True))
+@blp.response(200, cursor_page_of(RushOut))
 @roles_required(*READERS)
 def list_requests(query: dict):
-    requests = rush_orders.list_requests(query.get("status"), query.get("order_id"))
-    return [r for r in requests if order_service.may_view(current_user, r.order)]
+    """The newest requests first; a salesperson sees those on their own orders."""
+    own = None if current_user.has_any_role(order_service.SEE_ALL_ROLES) else current_user.id
+    page = rush_orders.request_page(
+        query.get("status"), query.get("order_id"), own, query["limit"], query["cursor"]
+    )
+    return cursor_body(page)
 
 
 @blp.route("/<int:request_id>", methods=["GET"])

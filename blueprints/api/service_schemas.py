@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from blueprints.api.paging import CursorArgs
 from blueprints.api.stock_schemas import GpsIn, Text, quantity_field, quantity_out
 from domain.service import states
 
@@ -36,7 +37,7 @@ class TicketIn(ma.Schema):
     )
 
 
-class TicketQuery(ma.Schema):
+class TicketQuery(CursorArgs):
     state = Text(load_default=None, validate=ma.validate.OneOf((*states.STATES, "active")))
     mine = ma.fields.Boolean(load_default=False, metadata={"description": "only tickets assigned to me"})
     q = Text(load_default="", validate=ma.validate.Length(max=64))

@@ -3,10 +3,10 @@
 import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from blueprints.access import roles_required
 from blueprints.api.idempotent import idempotent
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock import log_refused_fix
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
 from domain.errors import NotFound
@@ -61,7 +61,7 @@ class TransferOut(ma.Schema):
     received_at = ma.fields.DateTime(allow_none=True)
 
 
-class TransferQuery(ma.Schema):
+class TransferQuery(CursorArgs):
     state = Text(load_default=None, validate=ma.validate.OneOf(STATES))
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
 
@@ -75,13 +75,11 @@ REFUSALS = (
 
 @blp.route("", methods=["GET"])
 @blp.arguments(TransferQuery, location="query")
-@blp.response(200, TransferOut(many=True))
+@blp.response(200, cursor_page_of(TransferOut))
 @roles_required(WAREHOUSE, PLANNER, ADMIN)
 def list_transfers(query: dict):
-    stmt = select(Transfer).order_by(Transfer.id.desc()).limit(query["limit"])
-    if query["state"]:
-        stmt = stmt.where(Transfer.state == query["state"])
-    return db.session.execute(stmt).scalars().all()
+    """The newest transfers first."""
+    return cursor_body(transfer_service.list_transfers(**query))
 
 
 @blp.route("/<int:transfer_id>", methods=["GET"])

@@ -234,7 +234,7 @@ def test_transfers_are_listed_by_state(client, worker, world):
     request(client, worker, world, qty="1")
     on_the_road(client, worker, world, qty="2")
     listed = client.get("/api/v1/transfers", query_string={"state": "in_transit"}, headers=worker).json
-    assert [(t["qty"], t["sku"], t["from_warehouse"], t["to_warehouse"]) for t in listed] == [
+    assert [(t["qty"], t["sku"], t["from_warehouse"], t["to_warehouse"]) for t in listed["items"]] == [
         ("2.000", SKU, "WH-A", "WH-B")
     ]
 
