@@ -85,3 +85,18 @@ def page(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, total, encode(scope, key_of(rows[-1])) if more and rows else None)
+
+
+def by_id(
+    stmt: Select, id_column: Any, *, scope: str, limit: int, cursor: str | None, newest_first: bool
+) -> Page:
+    """The common case: rows of one entity (`stmt` selects it) in the order of their id."""
+    return page(
+        stmt,
+        keys=(id_column,),
+        key_of=lambda row: (row.id,),
+        scope=scope,
+        limit=limit,
+        cursor=cursor,
+        descending=newest_first,
+    )

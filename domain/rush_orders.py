@@ -249,15 +249,7 @@ def request_page(
     if created_by_id is not None:
         owned = select(Order.id).where(Order.created_by_id == created_by_id)
         query = query.where(RushRequest.order_id.in_(owned))
-    return keyset.page(
-        query,
-        keys=(RushRequest.id,),
-        key_of=lambda r: (r.id,),
-        scope="rush",
-        limit=limit,
-        cursor=cursor,
-        descending=True,
-    )
+    return keyset.by_id(query, RushRequest.id, scope="rush", limit=limit, cursor=cursor, newest_first=True)
 
 
 def list_requests(

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import changes, order_service, roles
@@ -25,7 +26,7 @@ class RecipientOut(ma.Schema):
     user_id = ma.fields.Integer()
     user = ma.fields.String(attribute="user.display_name")
     reason = ma.fields.String()
-    acknowledged_at = ma.fields.DateTime(allow_none=True)
+    acknowledged_at = UtcDateTime(allow_none=True)
 
 
 class NoticeOut(ma.Schema):
@@ -38,8 +39,8 @@ class NoticeOut(ma.Schema):
     body = ma.fields.String()
     changes = ma.fields.Dict(metadata={"description": "{field: [old, new]}"})
     created_by_id = ma.fields.Integer(allow_none=True)
-    created_at = ma.fields.DateTime()
-    completed_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    completed_at = UtcDateTime(allow_none=True)
     response_seconds = ma.fields.Integer(
         allow_none=True, metadata={"description": "creation → last acknowledgement, once all acknowledged"}
     )
@@ -50,7 +51,7 @@ class NoticeDetailOut(NoticeOut):
 
 
 class InboxItemOut(NoticeOut):
-    acknowledged_at = ma.fields.DateTime(allow_none=True)
+    acknowledged_at = UtcDateTime(allow_none=True)
 
 
 class InboxQuery(CursorArgs):
@@ -59,7 +60,7 @@ class InboxQuery(CursorArgs):
 
 class AckOut(ma.Schema):
     id = ma.fields.Integer(attribute="notice_id")
-    acknowledged_at = ma.fields.DateTime()
+    acknowledged_at = UtcDateTime()
     completed = ma.fields.Boolean()
     response_seconds = ma.fields.Integer(allow_none=True)
 

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock import MOVE_REFUSALS, MoveOut, log_refused_fix
@@ -77,7 +78,7 @@ class LotOut(ma.Schema):
     supplier = Text()
     work_order = ma.fields.Method("work_order_number")
     qty = quantity_out()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
     def work_order_number(self, lot: Lot) -> str | None:
         if lot.work_order_id is None:

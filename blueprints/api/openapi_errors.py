@@ -7,7 +7,8 @@ statuses our one error handler (blueprints/errors.py) and access rule (blueprint
 
 - 400 when it takes a body (invalid JSON, an expired form token on a cookie session);
 - 401 unless it is public, 403 when only some roles may call it;
-- 404 when its path names a row, 409 when a signed-in user changes state (idempotency, stages);
+- 404 when its path or body names a row, 409 when a signed-in user changes state (idempotency,
+  stages);
 - 422 when it takes any input, 429 where a rate limit applies, 503 always (database unavailable,
   retry with the same Idempotency-Key).
 
@@ -65,8 +66,8 @@ def statuses_for(path: str, method: str, operation: dict[str, Any], roles: Any, 
             statuses.add("403")
     if takes_body:
         statuses.add("400")
-    if "{" in path:
-        statuses.add("404")
+    if "{" in path or (takes_body and roles is not None):
+        statuses.add("404")  # a row named in the path, or in the body (an order id, say)
     if method in _WRITES and roles is not None:
         statuses |= {"409", "422"}
     if takes_input:

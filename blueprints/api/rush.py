@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import order_service, roles, rush_orders
 from domain.errors import DomainError
@@ -54,12 +55,12 @@ class RushOut(ma.Schema):
     reason = ma.fields.String()
     requested_due_date = ma.fields.Date()
     requested_by_id = ma.fields.Integer(allow_none=True)
-    requested_at = ma.fields.DateTime()
+    requested_at = UtcDateTime()
     composite = ma.fields.Decimal(as_string=True)
     threshold = ma.fields.Decimal(as_string=True)
     kitting_source = ma.fields.String()
     decided_by_id = ma.fields.Integer(allow_none=True)
-    decided_at = ma.fields.DateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
     decision_comment = ma.fields.String(allow_none=True)
 
 

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from blueprints.api import ledger_files
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
@@ -42,7 +43,7 @@ class MoveIn(ma.Schema):
 
 class MoveOut(ma.Schema):
     id = ma.fields.Integer()
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
     kind = Text()
     sku = Text()
     lot = Text()

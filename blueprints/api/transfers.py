@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock import log_refused_fix
@@ -55,10 +56,10 @@ class TransferOut(ma.Schema):
     received_qty = quantity_out()
     from_warehouse = ma.fields.Function(lambda t: t.from_warehouse.code)
     to_warehouse = ma.fields.Function(lambda t: t.to_warehouse.code)
-    requested_at = ma.fields.DateTime()
-    picked_at = ma.fields.DateTime(allow_none=True)
-    dispatched_at = ma.fields.DateTime(allow_none=True)
-    received_at = ma.fields.DateTime(allow_none=True)
+    requested_at = UtcDateTime()
+    picked_at = UtcDateTime(allow_none=True)
+    dispatched_at = UtcDateTime(allow_none=True)
+    received_at = UtcDateTime(allow_none=True)
 
 
 class TransferQuery(CursorArgs):

@@ -245,6 +245,4 @@ def lot_page(code: str | None, sku: str | None, limit: int, cursor: str | None) 
         stmt = stmt.where(Lot.code == code.strip())
     if sku and sku.strip():
         stmt = stmt.where(Sku.code == sku.strip())
-    return keyset.page(
-        stmt, keys=(Lot.id,), key_of=lambda lot: (lot.id,), scope="lots", limit=limit, cursor=cursor
-    )
+    return keyset.by_id(stmt, Lot.id, scope="lots", limit=limit, cursor=cursor, newest_first=False)

@@ -60,14 +60,9 @@ def list_tickets(f: TicketFilter) -> list[ServiceTicket]:
 
 def ticket_page(f: TicketFilter, cursor: str | None) -> keyset.Page:
     """The newest tickets first, a page at a time (the API)."""
-    return keyset.page(
-        _tickets(f),
-        keys=(ServiceTicket.id,),
-        key_of=lambda t: (t.id,),
-        scope="service_tickets",
-        limit=min(f.limit, LIST_LIMIT),
-        cursor=cursor,
-        descending=True,
+    limit = min(f.limit, LIST_LIMIT)
+    return keyset.by_id(
+        _tickets(f), ServiceTicket.id, scope="service_tickets", limit=limit, cursor=cursor, newest_first=True
     )
 
 

@@ -179,15 +179,7 @@ def list_transfers(state: str | None = None, limit: int = 100, cursor: str | Non
     stmt = select(Transfer)
     if state:
         stmt = stmt.where(Transfer.state == state)
-    return keyset.page(
-        stmt,
-        keys=(Transfer.id,),
-        key_of=lambda t: (t.id,),
-        scope="transfers",
-        limit=limit,
-        cursor=cursor,
-        descending=True,
-    )
+    return keyset.by_id(stmt, Transfer.id, scope="transfers", limit=limit, cursor=cursor, newest_first=True)
 
 
 def in_transit(sku_id: int) -> Decimal:
