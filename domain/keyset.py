@@ -33,17 +33,18 @@ def encode(scope: str, key: Sequence[int | str]) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode(scope: str, cursor: str, arity: int) -> list[Any]:
-    """The key a cursor holds; a cursor of another list, or not one of ours, is `invalid_cursor`."""
+def decode(scope: str, cursor: str, types: Sequence[type]) -> list[Any]:
+    """The key a cursor holds, of these types; a cursor of another list, or not one of ours, is
+    `invalid_cursor`."""
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, TypeError):
         raw = None
     valid = (
         isinstance(raw, list)
-        and len(raw) == arity + 1
+        and len(raw) == len(types) + 1
         and raw[0] == scope
-        and all(isinstance(v, int | str) and not isinstance(v, bool) for v in raw[1:])
+        and all(type(v) is t for v, t in zip(raw[1:], types, strict=False))
     )
     if not valid:
         message = _("This page link is no longer valid; start from the first page.")
@@ -78,7 +79,8 @@ def page(
     """One page of `stmt` (filters applied, no order) in the order of `keys`."""
     total = count(stmt)
     if cursor:
-        stmt = stmt.where(after(keys, decode(scope, cursor, len(keys)), descending))
+        types = [key.type.python_type for key in keys]
+        stmt = stmt.where(after(keys, decode(scope, cursor, types), descending))
     ordered = stmt.order_by(*(k.desc() for k in keys) if descending else keys).limit(limit + 1)
     result = db.session.execute(ordered)
     rows = list(result.scalars().unique() if scalars else result)

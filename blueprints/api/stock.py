@@ -105,7 +105,7 @@ LedgerPageOut = cursor_page_of(
         allow_none=True,
         metadata={
             "description": "after the last move served so far: pass it as `cursor` later to get only "
-            "the moves made since (null while nothing has been served)"
+            "the moves made since (null while nothing has been served, and with order=newest)"
         },
     ),
 )

@@ -42,7 +42,7 @@ class LedgerPage:
     items: list[dict[str, Any]]
     total: int
     next_cursor: str | None
-    resume_cursor: str | None  # where to go on from later: after the last move served so far
+    resume_cursor: str | None  # oldest first: where to go on from later, after the last move served
 
 
 def statement(f: LedgerFilter) -> Select:
@@ -81,6 +81,8 @@ def read(f: LedgerFilter) -> LedgerPage:
     items = [as_dict(*row) for row in found.items]
     last = found.items[-1][0] if found.items else None
     resume = keyset.encode(f"{SCOPE}:{f.order}", (last.xact_id, last.id)) if last else f.cursor
+    if f.order == NEWEST:
+        resume = None  # going back in time, there is nothing to come back for
     return LedgerPage(items, found.total, found.next_cursor, resume)
 
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
+from domain import keyset
 from domain.masterdata import Sku
 from domain.stock import balances
 from domain.stock.ledger import StockMove
@@ -124,7 +125,15 @@ def test_since_and_filters_narrow_the_ledger(client, reader, world):
 def test_a_cursor_that_is_not_this_lists_is_refused_by_name(client, reader, world):
     post_moves(world, 3)
     transfers_cursor = client.get("/api/v1/stock", query_string={"limit": 1}, headers=reader).json
-    for cursor in ("not-a-cursor", "eyJ4Ijox", transfers_cursor.get("next_cursor") or "WyJzdG9jayIsIlgiXQ"):
+    wrong_types = keyset.encode("stock_moves:oldest", ("x", 1))
+    newest = keyset.encode("stock_moves:newest", (0, 1))
+    for cursor in (
+        "not-a-cursor",
+        "eyJ4Ijox",
+        transfers_cursor.get("next_cursor") or newest,
+        wrong_types,
+        newest,
+    ):
         response = client.get(MOVES, query_string={"cursor": cursor}, headers=reader)
         assert response.status_code == 422
         assert response.json["error"]["code"] == "invalid_cursor"
