@@ -55,6 +55,11 @@ def fill() -> None:
     db.session.execute(insert(User), [{"username": "erp", "password_hash": password}])
     db.session.execute(insert(UserRole), [{"user_id": 1, "role": "planner"}])
     start, locations, batch = datetime(2026, 1, 1), WAREHOUSES * LOCATIONS_EACH, []
+    # As if each move had its own transaction: on PostgreSQL, transaction ids spread below this one's
+    # (a bulk insert would give them all one, which no plant's ledger looks like).
+    xids = 0
+    if db.engine.dialect.name == "postgresql":
+        xids = db.session.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one()
     for i in range(MOVES):
         batch.append(
             {
@@ -66,6 +71,7 @@ def fill() -> None:
                 "on_hand_after": i // SKUS + 1,
                 "at": start + timedelta(minutes=i),
                 "user_id": 1,
+                "xact_id": i * xids // MOVES,
             }
         )
         if len(batch) == 10_000:

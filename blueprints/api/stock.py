@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from blueprints.api import ledger_files
+from blueprints.api.fast_json import fast_json
 from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
@@ -148,7 +149,7 @@ def ledger(query: dict):
     """The ledger a page at a time, every move once: follow `next_cursor` to the end, keep
     `resume_cursor` and pass it as `cursor` next time for the moves made since."""
     page = ledger_feed.read(ledger_feed.LedgerFilter(**query | _naive_utc(query)))
-    return cursor_body(page) | {"resume_cursor": page.resume_cursor}
+    return fast_json(cursor_body(page) | {"resume_cursor": page.resume_cursor})
 
 
 class ExportQuery(ma.Schema):

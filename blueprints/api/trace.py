@@ -1,17 +1,13 @@
 """/api/v1/trace: backward and forward lot trace (追溯, DESIGN §7) and defect reports on a lot, whose
 answer lists every affected batch, work order, order, shipment and customer, also as an XLSX file."""
 
-import json
-from datetime import date
-from decimal import Decimal
-from typing import Any
-
 import marshmallow as ma
 from flask import Response
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fast_json import fast_json
 from blueprints.api.idempotent import idempotent
 from blueprints.api.lots import TRACERS
 from blueprints.api.stock_schemas import Text, quantity_out
@@ -107,21 +103,6 @@ class DefectIn(ma.Schema):
 class DefectOut(TraceOut):
     report_id = ma.fields.Integer()
     xlsx_url = Text()
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return str(value)  # quantities are quantized to 3 places: "12.500", as quantity_out writes them
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {type(value).__name__}")
-
-
-def fast_json(body: dict[str, Any], status: int = 200) -> Response:
-    """The documented shape, written straight to JSON: a busy lot's trace has thousands of nested rows,
-    which marshmallow would take seconds to dump; the rows are already plain dicts of the schema's keys."""
-    text = json.dumps(body, default=_plain, ensure_ascii=False, separators=(",", ":"))
-    return Response(text, status=status, mimetype="application/json")
 
 
 def _lot(lot_id: int) -> Lot:

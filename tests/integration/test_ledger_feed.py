@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import insert, select
+from sqlalchemy import create_engine, insert, select, text
 
 from domain import keyset
 from domain.masterdata import Sku
@@ -15,6 +15,7 @@ from domain.stock import balances
 from domain.stock.ledger import StockMove
 from domain.transactions import write_transaction
 from extensions import db
+from tests.conftest import PG_ADMIN_URL
 from tests.integration.stock_world import build_world
 
 MOVES = "/api/v1/stock/moves"
@@ -106,6 +107,18 @@ def test_a_move_committed_after_a_later_one_is_not_skipped(app, client, reader, 
     slow.close()
     resumed, _ = read_all(client, reader, cursor=pages[-1]["resume_cursor"])
     assert resumed == [early_id, late_id]
+
+
+def test_a_long_transaction_in_another_database_does_not_hold_the_ledger_back(client, reader, world):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("transaction ids are PostgreSQL's")
+    elsewhere = create_engine(PG_ADMIN_URL)
+    with elsewhere.connect() as other:
+        other.execute(text("SELECT pg_current_xact_id()"))  # holds a transaction id, as a writer does
+        made = post_moves(world, 4)
+        assert read_all(client, reader)[0] == made
+        other.rollback()
+    elsewhere.dispose()
 
 
 def test_newest_first_pages_back_through_the_ledger(client, reader, world):
