@@ -23,7 +23,9 @@ class GanttWindowQuery(ma.Schema):
 class GanttMoveIn(ma.Schema):
     start = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
     end = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
-    machine_id = ma.fields.Integer(load_default=None, allow_none=True)
+    # Absent: the operation stays on its machine. Null only for an operation that has none (a workshop
+    # without machines); taking an operation off its machine is refused.
+    machine_id = ma.fields.Integer(allow_none=True)
 
 
 class GanttRushIn(ma.Schema):
@@ -88,8 +90,10 @@ def plan(query: dict):
 @blp.response(200, ItemOut)
 @roles_required(PLANNER, ADMIN)
 def move(body: dict, op_id: int):
-    """Refusals: machine_overlap, operation_order (409), wrong_workshop, unknown_machine, invalid_interval."""
-    op = gantt.move_operation(op_id, body["start"], body["end"], body["machine_id"], current_user)
+    """Refusals: machine_overlap, operation_order (409), wrong_workshop, unknown_machine, machine_required,
+    invalid_interval. Without `machine_id` the operation keeps its machine."""
+    machine_id = body.get("machine_id", gantt.KEEP_MACHINE)
+    op = gantt.move_operation(op_id, body["start"], body["end"], machine_id, current_user)
     return gantt.item(op)
 
 

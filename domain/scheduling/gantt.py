@@ -19,6 +19,7 @@ from domain.transactions import write_transaction
 from extensions import db
 
 MAX_WINDOW = timedelta(days=62)
+KEEP_MACHINE: Any = object()  # move_operation's machine_id when the caller did not name one
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,12 @@ def plan(window: Window, workshop_id: int | None = None) -> dict[str, Any]:
 
 
 def move_operation(
-    op_id: int, start: datetime, end: datetime, machine_id: int | None, actor: Any
+    op_id: int, start: datetime, end: datetime, machine_id: Any, actor: Any
 ) -> Operation:
-    """Move (and maybe re-machine) one operation in one transaction, or refuse with the reason."""
+    """Move (and maybe re-machine) one operation in one transaction, or refuse with the reason.
+
+    `machine_id` KEEP_MACHINE keeps the current machine; None is refused for an operation that has one,
+    so a move never takes an operation off its machine (and past the overlap check)."""
     start, end = naive_utc(start), naive_utc(end)
     with write_transaction():
         op = _locked_operation(op_id)
@@ -141,6 +145,7 @@ def move_operation(
             raise DomainError(
                 "operation_finished", _("A finished operation cannot be moved."), {}, status=409
             )
+        machine_id = _target_machine(op, machine_id)
         machine = _machine_for(op, machine_id)
         moved = Slot(op.id, op.work_order_id, op.seq, op.workshop_id, machine_id, start, end, "")
         check_move(moved, _machine_slots(machine, start, end), [slot_of(o) for o in _siblings(op)])
@@ -233,6 +238,18 @@ def _locked_operation(op_id: int) -> Operation:
     if op is None:
         raise NotFound(_("Operation"), op_id)
     return op
+
+
+def _target_machine(op: Operation, machine_id: Any) -> int | None:
+    if machine_id is KEEP_MACHINE:
+        return op.machine_id
+    if machine_id is None and op.machine_id is not None:
+        raise DomainError(
+            "machine_required",
+            _("An operation on a machine stays on a machine: choose one."),
+            {"machine_id": _("Choose a machine.")},
+        )
+    return machine_id
 
 
 def _machine_for(op: Operation, machine_id: int | None) -> Machine | None:

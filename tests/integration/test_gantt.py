@@ -135,3 +135,27 @@ def test_planner_page_renders_the_chart_container(app, client, auth):
     page = client.get("/planning/gantt")
     assert page.status_code == 200
     assert b'data-testid="gantt"' in page.data and b"rush-preview-" in page.data
+
+
+def test_move_without_machine_id_keeps_the_machine_and_still_checks_overlap(app, client, auth):
+    plan = build_plan()
+    op = plan.second.operations[0]  # on m1 from 06:00, after the first work order's 00:00–04:00
+    headers = {**auth.headers("planner"), "Idempotency-Key": str(uuid.uuid4())}
+    body = {"start": iso(at(2)), "end": iso(at(6))}
+    refused = client.patch(f"/api/v1/gantt/operations/{op.id}", json=body, headers=headers)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "machine_overlap"
+    assert reload(op).machine_id == plan.m1.id
+    body = {"start": iso(at(15)), "end": iso(at(19))}
+    headers["Idempotency-Key"] = str(uuid.uuid4())
+    moved = client.patch(f"/api/v1/gantt/operations/{op.id}", json=body, headers=headers)
+    assert moved.status_code == 200, moved.json
+    assert (reload(op).planned_start, reload(op).machine_id) == (at(15), plan.m1.id)
+
+
+def test_move_with_a_null_machine_id_is_refused_and_the_operation_keeps_its_machine(app, client, auth):
+    plan = build_plan()
+    op = plan.second.operations[0]
+    response = patch(client, auth.headers("planner"), op.id, at(15), at(19), None)
+    assert response.status_code == 422 and response.json["error"]["code"] == "machine_required"
+    assert "machine_id" in response.json["error"]["fields"]
+    assert (reload(op).planned_start, reload(op).machine_id) == (at(6), plan.m1.id)
