@@ -131,9 +131,7 @@ def plan(window: Window, workshop_id: int | None = None) -> dict[str, Any]:
     }
 
 
-def move_operation(
-    op_id: int, start: datetime, end: datetime, machine_id: Any, actor: Any
-) -> Operation:
+def move_operation(op_id: int, start: datetime, end: datetime, machine_id: Any, actor: Any) -> Operation:
     """Move (and maybe re-machine) one operation in one transaction, or refuse with the reason.
 
     `machine_id` KEEP_MACHINE keeps the current machine; None is refused for an operation that has one,
