@@ -1,6 +1,5 @@
-"""/api/v1/gantt: the planning chart's rows and operations, moving an operation, inserting a rush order."""
-
-from datetime import datetime
+"""/api/v1/gantt: the planning chart's rows and operations, moving (pinning) an operation, re-planning
+and inserting a rush order (preview, then apply)."""
 
 import marshmallow as ma
 from flask_login import current_user
@@ -9,7 +8,7 @@ from flask_smorest import Blueprint
 from blueprints.access import roles_required
 from blueprints.api.idempotent import idempotent
 from domain.roles import ADMIN, LEADER, PLANNER, VP
-from domain.scheduling import gantt
+from domain.scheduling import gantt, replan
 
 blp = Blueprint("api_gantt", __name__, url_prefix="/gantt", description="Production plan (Gantt)")
 
@@ -26,14 +25,6 @@ class GanttMoveIn(ma.Schema):
     # Absent: the operation stays on its machine. Null only for an operation that has none (a workshop
     # without machines); taking an operation off its machine is refused.
     machine_id = ma.fields.Integer(allow_none=True)
-
-
-class GanttRushIn(ma.Schema):
-    start = ma.fields.AwareDateTime(
-        load_default=lambda: datetime.now(gantt.UTC),
-        default_timezone=gantt.UTC,
-        metadata={"description": "when the rush work order starts; now when not given"},
-    )
 
 
 class GroupOut(ma.Schema):
@@ -55,6 +46,8 @@ class ItemOut(ma.Schema):
     status = ma.fields.String()
     rush = ma.fields.Boolean()
     editable = ma.fields.Boolean()
+    pinned = ma.fields.Boolean()
+    days_late = ma.fields.Integer(metadata={"description": "days its end is past the order's due date"})
 
 
 class PlanOut(ma.Schema):
@@ -63,16 +56,47 @@ class PlanOut(ma.Schema):
     window = ma.fields.Dict()
 
 
-class PushedOut(ma.Schema):
+class PlanMoveOut(ma.Schema):
     op_id = ma.fields.Integer()
-    old_start = ma.fields.Function(lambda p: gantt.iso_utc(p.old_start))
-    new_start = ma.fields.Function(lambda p: gantt.iso_utc(p.new_start))
-    new_end = ma.fields.Function(lambda p: gantt.iso_utc(p.new_end))
+    label = ma.fields.String()
+    order = ma.fields.String()
+    old_machine_id = ma.fields.Function(lambda m: m.old[0])
+    old_start = ma.fields.Function(lambda m: gantt.iso_utc(m.old[1]))
+    old_end = ma.fields.Function(lambda m: gantt.iso_utc(m.old[2]))
+    new_machine_id = ma.fields.Function(lambda m: m.new[0])
+    new_start = ma.fields.Function(lambda m: gantt.iso_utc(m.new[1]))
+    new_end = ma.fields.Function(lambda m: gantt.iso_utc(m.new[2]))
 
 
-class RushImpactOut(ma.Schema):
-    inserted = ma.fields.List(ma.fields.Dict())
-    pushed = ma.fields.List(ma.fields.Nested(PushedOut))
+class OrderImpactOut(ma.Schema):
+    order_id = ma.fields.Integer()
+    number = ma.fields.String()
+    priority = ma.fields.String()
+    rush = ma.fields.Boolean()
+    due_date = ma.fields.String()
+    old_finish = ma.fields.Function(lambda o: gantt.iso_utc(o.old_finish))
+    new_finish = ma.fields.Function(lambda o: gantt.iso_utc(o.new_finish))
+    old_days_late = ma.fields.Integer()
+    new_days_late = ma.fields.Integer()
+    delay_hours = ma.fields.Float()
+
+
+class ProposalOut(ma.Schema):
+    moves = ma.fields.List(ma.fields.Nested(PlanMoveOut))
+    orders = ma.fields.List(ma.fields.Nested(OrderImpactOut), metadata={"description": "finish changes"})
+    delayed = ma.fields.List(ma.fields.Nested(OrderImpactOut), metadata={"description": "finish later"})
+    method = ma.fields.String(metadata={"description": "cp-sat, cp-sat optimal, a dispatch rule, current"})
+    seconds = ma.fields.Float()
+    rush_work_order_id = ma.fields.Integer(allow_none=True)
+    token = ma.fields.String(metadata={"description": "send back to apply exactly this plan"})
+
+
+class ApplyIn(ma.Schema):
+    token = ma.fields.String(required=True)
+
+
+class AppliedOut(ma.Schema):
+    moved = ma.fields.Integer(metadata={"description": "0 when this plan was applied already"})
 
 
 @blp.route("", methods=["GET"])
@@ -97,24 +121,45 @@ def move(body: dict, op_id: int):
     return gantt.item(op)
 
 
-@blp.route("/rush/<int:work_order_id>", methods=["GET"])
-@blp.arguments(GanttRushIn, location="query")
-@blp.response(200, RushImpactOut)
+@blp.route("/operations/<int:op_id>/pin", methods=["DELETE"])
+@blp.response(200, ItemOut)
+@roles_required(PLANNER, ADMIN)
+def unpin(op_id: int):
+    """A moved operation is pinned (the re-plan leaves it); unpinning gives it back to the scheduler."""
+    return gantt.item(gantt.unpin_operation(op_id, current_user))
+
+
+@blp.route("/replan", methods=["GET"])
+@blp.response(200, ProposalOut)
 @roles_required(PLANNER, ADMIN, VP)
-def rush_impact(query: dict, work_order_id: int):
-    """What inserting this rush work order at `start` pushes later (nothing is changed)."""
-    inserted, pushed = gantt.rush_impact(work_order_id, query["start"])
-    slots = [
-        {"op_id": s.op_id, "start": gantt.iso_utc(s.start), "end": gantt.iso_utc(s.end)} for s in inserted
-    ]
-    return {"inserted": slots, "pushed": pushed}
+def replan_preview():
+    """The proposed plan of every open operation beside the current one; nothing is changed."""
+    return replan.propose()
+
+
+@blp.route("/replan", methods=["POST"])
+@blp.arguments(ApplyIn)
+@idempotent()
+@blp.response(200, AppliedOut)
+@roles_required(PLANNER, ADMIN)
+def replan_apply(body: dict):
+    """Apply a previewed plan in one transaction. Refusals: plan_changed (409), invalid_plan."""
+    return {"moved": replan.apply(body["token"], current_user)}
+
+
+@blp.route("/rush/<int:work_order_id>", methods=["GET"])
+@blp.response(200, ProposalOut)
+@roles_required(PLANNER, ADMIN, VP)
+def rush_preview(work_order_id: int):
+    """The re-plan with this approved rush work order first: `delayed` lists the orders it delays."""
+    return replan.propose(rush_work_order_id=work_order_id)
 
 
 @blp.route("/rush/<int:work_order_id>", methods=["POST"])
-@blp.arguments(GanttRushIn)
+@blp.arguments(ApplyIn)
 @idempotent()
-@blp.response(200, RushImpactOut)
+@blp.response(200, AppliedOut)
 @roles_required(PLANNER, ADMIN)
-def insert_rush(body: dict, work_order_id: int):
-    pushed = gantt.insert_rush(work_order_id, body["start"], current_user)
-    return {"inserted": [], "pushed": pushed}
+def rush_apply(body: dict, work_order_id: int):
+    """Apply the previewed rush insertion; applying it again moves nothing."""
+    return {"moved": replan.apply(body["token"], current_user, rush_work_order_id=work_order_id)}

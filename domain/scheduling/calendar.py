@@ -7,6 +7,7 @@ span is longer than its duration. All times here are naive plant-local times.
 """
 
 import bisect
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -72,13 +73,15 @@ class TimeAxis:
     def total(self) -> int:
         return self.cumulative[-1]
 
-    def to_work(self, moment: datetime) -> int:
-        """Working minutes from the origin to `moment` (moments in a break count as its start)."""
+    def to_work(self, moment: datetime, up: bool = False) -> int:
+        """Working minutes from the origin to `moment` (moments in a break count as its start); a part
+        of a minute counts as none, or with `up` (an end) as a whole one."""
         i = bisect.bisect_right(self.starts, moment) - 1
         if i < 0:
             return 0
         start, end = self.windows[i]
-        return self.cumulative[i] + _minutes(min(moment, end) - start)
+        seconds = (min(moment, end) - start).total_seconds()
+        return self.cumulative[i] + int(math.ceil(seconds / 60) if up else seconds // 60)
 
     def to_wall(self, minutes: int, *, end: bool = False) -> datetime:
         """The wall clock moment of working minute `minutes`; on a break, a start is the start of the

@@ -34,18 +34,30 @@ class Result:
     dispatch: Score = field(default=None)  # type: ignore[assignment]
 
 
-def solve(problem: Problem, time_limit: float = 4.0, workers: int = 2, use_solver: bool = True) -> Result:
+def solve(
+    problem: Problem,
+    time_limit: float = 4.0,
+    workers: int = 2,
+    use_solver: bool = True,
+    current: dict[int, Placement] | None = None,
+) -> Result:
+    """`current`: today's plan, when valid; it stays unless a plan scores strictly better, so
+    re-planning an unchanged plant changes nothing."""
     began = time.perf_counter()
     rule, warm = best_dispatch(problem)
+    dispatch_score = score(problem, warm)
+    if current is not None and score(problem, current).key() <= dispatch_score.key():
+        rule, warm = "current", current
     warm_score = score(problem, warm)
     plan, method = warm, rule
-    movable = [op for op in problem.ops if op.fixed is None]
-    if use_solver and cp_model is not None and movable and warm_score.key() != (0, 0, 0, 0):
+    if use_solver and cp_model is not None and any(op.fixed is None for op in problem.ops):
         model = _Model(problem, warm)
         solved = model.solve(max(0.2, time_limit - (time.perf_counter() - began)), workers)
-        if solved is not None and score(problem, solved[0]).key() <= warm_score.key():
-            plan, method = solved
-    return Result(plan, score(problem, plan), method, time.perf_counter() - began, warm_score)
+        if solved is not None:
+            key = score(problem, solved[0]).key()
+            if key < warm_score.key() or (key == warm_score.key() and rule != "current"):
+                plan, method = solved
+    return Result(plan, score(problem, plan), method, time.perf_counter() - began, dispatch_score)
 
 
 class _Model:
@@ -88,7 +100,7 @@ class _Model:
             for before, after in pairwise(ops):
                 if before.fixed and after.fixed:
                     continue
-                m.add(self.start[after.id] >= self.start[before.id] + before.duration + after.transfer)
+                m.add(self.start[after.id] >= self._end(before) + after.transfer)
 
     def _machines(self) -> None:
         order = machine_sequences(self.problem, self.warm)
@@ -98,7 +110,8 @@ class _Model:
             intervals = []
             for op in ops:
                 if op.fixed:
-                    intervals.append(self.m.new_fixed_size_interval_var(op.fixed.start, op.duration, ""))
+                    size = op.fixed.end - op.fixed.start
+                    intervals.append(self.m.new_fixed_size_interval_var(op.fixed.start, size, ""))
                 else:
                     intervals.append(
                         self.m.new_optional_fixed_size_interval_var(
@@ -107,6 +120,9 @@ class _Model:
                     )
             self.m.add_no_overlap(intervals)
             self._circuit(machine, ops, [op.id for op in order.get(machine, [])])
+
+    def _end(self, op: Op):
+        return op.fixed.end if op.fixed else self.start[op.id] + op.duration
 
     def _may_use(self, op: Op, machine: int) -> bool:
         return op.fixed.machine == machine if op.fixed else machine in op.machines
@@ -156,7 +172,7 @@ class _Model:
         self.m.add_hint(lit, hinted)
         gap = 0 if b.fixed else self.problem.changeovers.minutes(a.setup, b.setup)
         if not (a.fixed and b.fixed):
-            self.m.add(self.start[b.id] >= self.start[a.id] + a.duration + gap).only_enforce_if(lit)
+            self.m.add(self.start[b.id] >= self._end(a) + gap).only_enforce_if(lit)
         if self.problem.changeovers.is_change(a.setup, b.setup):
             self.changes.append(lit)
         return lit
@@ -168,7 +184,9 @@ class _Model:
         late_terms, tardiness_terms = [], []
         for job_id, last in ends.items():
             job = p.jobs[job_id]
-            end = self.start[last.id] + last.duration
+            if last.fixed:
+                continue  # its lateness is decided already: a constant of the objective
+            end = self._end(last)
             late = m.new_int_var(0, horizon, f"t{job_id}")
             m.add(late >= end - job.due)
             m.add_hint(late, max(0, warm_end[job_id] - job.due))
@@ -179,7 +197,7 @@ class _Model:
                 m.add_hint(is_late, warm_end[job_id] > job.due)
                 late_terms.append(is_late)
         finish = m.new_int_var(0, horizon, "finish")
-        m.add_max_equality(finish, [self.start[op.id] + op.duration for op in p.ops])
+        m.add_max_equality(finish, [self._end(op) for op in p.ops])
         m.add_hint(finish, max(pl.end for pl in self.warm.values()))
         # Weights so that no amount of a lower level pays for one unit of the level above.
         w_change = horizon + 1
