@@ -16,7 +16,9 @@ import random
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -111,15 +113,25 @@ def rows(name: str, problem: Problem, seconds: float) -> list[str]:
 def demo_plant() -> Problem:
     """The demo plant's open operations, as the re-plan would see them (SQLite, seeded fresh)."""
     from app import create_app
+    from domain.demo_plant import seed_demo_plant
     from domain.scheduling import replan
+    from extensions import db
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "TESTING": True})
+    with tempfile.TemporaryDirectory(prefix="oh-bench-scheduling-") as folder:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+                "REDIS_URL": None,
+                "TESTING": True,
+            }
+        )
         with app.app_context():
-            from cli import seed_demo_data
-
-            seed_demo_data()
-            return replan.load(workshop_id=None).problem
+            db.create_all()
+            zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
+            seed_demo_plant(datetime.now(zone).date(), zone)
+            problem = replan.load().problem
+            db.engine.dispose()
+    return problem
 
 
 def main() -> None:
