@@ -28,6 +28,7 @@ from domain.production import planning
 from domain.production.models import DONE, STARTED, Machine, Operation, WorkOrder
 from domain.scheduling import settings as scheduling_settings
 from domain.scheduling.calendar import TimeAxis
+from domain.scheduling.dispatch import best_dispatch
 from domain.scheduling.problem import Fixed, Job, Op, Placement, Problem, Setup, violations, weight_of
 from domain.scheduling.solver import solve
 from domain.transactions import write_transaction
@@ -86,7 +87,14 @@ class Proposal:
 # ---- loading ----
 
 
-def load(rush_work_order_id: int | None = None, now: datetime | None = None) -> Loaded:
+def load(
+    rush_work_order_id: int | None = None,
+    now: datetime | None = None,
+    only: int | None = None,
+    placing: bool = False,
+) -> Loaded:
+    """`only`: place just this work order's operations among the others, which all stay; with
+    `placing`, the workshops that work order goes through are re-planned too."""
     now = now or utcnow()
     config = scheduling_settings.load()
     zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
@@ -107,13 +115,17 @@ def load(rush_work_order_id: int | None = None, now: datetime | None = None) -> 
     first_seq = {}
     for op in ops:
         first_seq.setdefault(op.work_order_id, op.seq)
-    # A rush insertion re-plans the workshops the rush order goes through; the rest stays as it is.
-    scope = {op.workshop_id for op in ops if op.work_order_id == rush_work_order_id} or None
+    # A rush insertion (or placing a converted work order) re-plans the workshops it goes through;
+    # the rest stays as it is.
+    focus = rush_work_order_id or (only if placing else None)
+    scope = {op.workshop_id for op in ops if op.work_order_id == focus} or None
     problem_ops, jobs = [], {}
     for op in ops:
         wo = op.work_order
-        keep = scope is not None and op.workshop_id not in scope
-        fixed = _fixed(op, now, frozen_until, axis, zone, keep)
+        keep = (scope is not None and op.workshop_id not in scope) or (
+            not placing and only not in (None, op.work_order_id)
+        )
+        fixed = None if op.work_order_id == only else _fixed(op, now, frozen_until, axis, zone, keep)
         eligible = tuple(machines.get(op.workshop_id, ())) or (-op.id,)  # no machines: never waits
         duration = _duration(op, steps.get((wo.product_id, op.seq)), axis, zone)
         setup = Setup(wo.product.mold, wo.product.colorant or "") if op.seq == first_seq[wo.id] else Setup()
@@ -192,6 +204,47 @@ def _job(wo: WorkOrder, axis: TimeAxis, rush_work_order_id: int | None) -> Job:
         order.priority == "A" or order.is_rush,
         order.number,
     )
+
+
+def place_work_order(work_order: WorkOrder, actor: Any = None, now: datetime | None = None) -> None:
+    """A converted work order is placed by the scheduler's rules, not appended: first into the plan as
+    it stands (gaps included, changeovers counted), then the workshops it goes through are re-planned
+    by the dispatch rules — by due date and priority — when that scores better. Fast (no solver), as
+    it runs inside the conversion's transaction; the planner's re-plan does the rest."""
+    loaded = load(now=now, only=work_order.id)
+    _rule, plan = best_dispatch(loaded.problem)
+    _write(loaded, {op.id: plan[op.id] for op in work_order.operations})
+    db.session.flush()
+    loaded = load(now=now, only=work_order.id, placing=True)
+    current_valid = not violations(loaded.problem, loaded.current)
+    result = solve(loaded.problem, use_solver=False, current=loaded.current if current_valid else None)
+    moved = _write(loaded, result.plan)
+    if moved:
+        audit.record(
+            "plan.applied", "work_order", work_order.id, {"moved": moved, "conversion": True}, actor=actor
+        )
+
+
+def _write(loaded: Loaded, plan: dict[int, Placement]) -> list[int]:
+    """Set the planned operations (not the fixed ones); returns the ids of those that changed."""
+    fixed = {op.id for op in loaded.problem.ops if op.fixed is not None}
+    changed, windows = [], set()
+    for op_id, place in plan.items():
+        op = loaded.ops[op_id]
+        if op_id in fixed:
+            continue
+        new = (
+            place.machine if place.machine > 0 else None,
+            _utc(loaded.axis.to_wall(place.start), loaded.zone),
+            _utc(loaded.axis.to_wall(place.end, end=True), loaded.zone),
+        )
+        if new != (op.machine_id, op.planned_start, op.planned_end):
+            op.machine_id, op.planned_start, op.planned_end = new
+            changed.append(op_id)
+            windows.add(op.work_order)
+    for work_order in windows:
+        _sync_window(work_order)
+    return changed
 
 
 # ---- proposing ----
