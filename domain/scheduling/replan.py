@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from domain import audit
@@ -394,9 +394,19 @@ def _sync_window(work_order: WorkOrder) -> None:
         work_order.planned_end = max(o.planned_end for o in ops)
 
 
-def finishes(order_ids: list[int]) -> dict[int, datetime]:
-    """Each order's planned finish: the end of its work order's last operation."""
-    rows = db.session.execute(
-        select(WorkOrder.order_id, WorkOrder.planned_end).where(WorkOrder.order_id.in_(order_ids))
+@dataclass(frozen=True)
+class PlannedFinish:
+    at: datetime  # plant-local
+    days_late: int
+
+
+def planned_finish(order_id: int, due) -> PlannedFinish | None:
+    """The order's planned finish (its work order's last operation) and the days it is past the due
+    date; None before it is converted."""
+    end = db.session.scalar(
+        select(func.max(Operation.planned_end)).join(WorkOrder).where(WorkOrder.order_id == order_id)
     )
-    return {order_id: end for order_id, end in rows if end is not None}
+    if end is None:
+        return None
+    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    return PlannedFinish(_local(end, zone), _days_late(end, due, zone))

@@ -1,7 +1,7 @@
 """The Gantt API (DESIGN §4): moves the server accepts, moves it refuses with the reason, rush insertion."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.audit import AuditLog
 from extensions import db
@@ -225,3 +225,16 @@ def test_move_with_a_null_machine_id_is_refused_and_the_operation_keeps_its_mach
     assert response.status_code == 422 and response.json["error"]["code"] == "machine_required"
     assert "machine_id" in response.json["error"]["fields"]
     assert (reload(op).planned_start, reload(op).machine_id) == (at(6), plan.m1.id)
+
+
+def test_order_page_shows_the_planned_finish_and_whether_it_meets_the_due_date(app, client, auth):
+    plan = build_rush_plan()
+    op = reload(plan.rush.operations[0])
+    due = plan.rush.order.due_date
+    op.planned_end = datetime.combine(due + timedelta(days=3), datetime.min.time()) + timedelta(hours=4)
+    db.session.commit()
+    auth.login("planner")
+    on_time = client.get(f"/orders/{plan.queue[0].order_id}").get_data(as_text=True)
+    assert 'data-testid="planned-finish"' in on_time and "meets the due date" in on_time
+    late = client.get(f"/orders/{plan.rush.order_id}").get_data(as_text=True)
+    assert "3 days after the due date" in late
