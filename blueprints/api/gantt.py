@@ -1,6 +1,9 @@
 """/api/v1/gantt: the planning chart's rows and operations, moving (pinning) an operation, re-planning
 and inserting a rush order (preview, then apply)."""
 
+from dataclasses import asdict
+from datetime import date
+
 import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -9,6 +12,7 @@ from blueprints.access import roles_required
 from blueprints.api.idempotent import idempotent
 from domain.roles import ADMIN, LEADER, PLANNER, VP
 from domain.scheduling import gantt, replan
+from domain.scheduling import settings as scheduling_settings
 
 blp = Blueprint("api_gantt", __name__, url_prefix="/gantt", description="Production plan (Gantt)")
 
@@ -91,6 +95,26 @@ class ProposalOut(ma.Schema):
     token = ma.fields.String(metadata={"description": "send back to apply exactly this plan"})
 
 
+HHMM = ma.validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="HH:MM")
+
+
+class SchedulingSettingsSchema(ma.Schema):
+    shifts = ma.fields.List(
+        ma.fields.List(ma.fields.String(validate=HHMM), validate=ma.validate.Length(equal=2)),
+        validate=ma.validate.Length(min=1, max=4),
+        metadata={"description": '[[start, end], …] plant time, e.g. [["08:00", "16:00"]]'},
+    )
+    weekdays = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(0, 6)), metadata={"description": "0 = Monday"}
+    )
+    days_off = ma.fields.List(ma.fields.Date())
+    frozen_hours = ma.fields.Integer(validate=ma.validate.Range(0, 168))
+    mold_minutes = ma.fields.Integer(validate=ma.validate.Range(0, 1440))
+    lighter_minutes = ma.fields.Integer(validate=ma.validate.Range(0, 1440))
+    colour_minutes = ma.fields.Integer(validate=ma.validate.Range(0, 1440))
+    time_limit_seconds = ma.fields.Float(validate=ma.validate.Range(0.5, 30))
+
+
 class ApplyIn(ma.Schema):
     token = ma.fields.String(required=True)
 
@@ -127,6 +151,30 @@ def move(body: dict, op_id: int):
 def unpin(op_id: int):
     """A moved operation is pinned (the re-plan leaves it); unpinning gives it back to the scheduler."""
     return gantt.item(gantt.unpin_operation(op_id, current_user))
+
+
+@blp.route("/settings", methods=["GET"])
+@blp.response(200, SchedulingSettingsSchema)
+@roles_required(PLANNER, ADMIN, VP, LEADER)
+def get_settings():
+    """The plant calendar (two 8-hour shifts every day by default), frozen window, changeover minutes."""
+    return _settings_out(scheduling_settings.load())
+
+
+@blp.route("/settings", methods=["PUT"])
+@blp.arguments(SchedulingSettingsSchema)
+@idempotent()
+@blp.response(200, SchedulingSettingsSchema)
+@roles_required(PLANNER, ADMIN)
+def put_settings(body: dict):
+    """Change some settings; the others keep their values. Refusal: invalid_calendar."""
+    if "days_off" in body:
+        body["days_off"] = [day.isoformat() for day in body["days_off"]]
+    return _settings_out(scheduling_settings.save(body, current_user))
+
+
+def _settings_out(settings: scheduling_settings.SchedulingSettings) -> dict:
+    return {**asdict(settings), "days_off": [date.fromisoformat(day) for day in settings.days_off]}
 
 
 @blp.route("/replan", methods=["GET"])

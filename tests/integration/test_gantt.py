@@ -238,3 +238,21 @@ def test_order_page_shows_the_planned_finish_and_whether_it_meets_the_due_date(a
     assert 'data-testid="planned-finish"' in on_time and "meets the due date" in on_time
     late = client.get(f"/orders/{plan.rush.order_id}").get_data(as_text=True)
     assert "3 days after the due date" in late
+
+
+def test_the_plant_calendar_is_two_shifts_by_default_and_a_planner_changes_it(app, client, auth):
+    headers = auth.headers("planner")
+    settings = client.get("/api/v1/gantt/settings", headers=headers).json
+    assert settings["shifts"] == [["08:00", "16:00"], ["16:00", "24:00"]] and settings["frozen_hours"] == 8
+    body = {"shifts": [["07:30", "19:30"]], "days_off": ["2026-12-25"]}
+    keyed = {**headers, "Idempotency-Key": str(uuid.uuid4())}
+    changed = client.put("/api/v1/gantt/settings", json=body, headers=keyed)
+    assert changed.status_code == 200, changed.json
+    again = client.get("/api/v1/gantt/settings", headers=headers).json
+    assert again["shifts"] == [["07:30", "19:30"]] and again["days_off"] == ["2026-12-25"]
+    assert again["frozen_hours"] == 8  # untouched
+    keyed = {**headers, "Idempotency-Key": str(uuid.uuid4())}
+    refused = client.put("/api/v1/gantt/settings", json={"shifts": [["16:00", "08:00"]]}, headers=keyed)
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "invalid_calendar"
+    leader = {**auth.headers("leader"), "Idempotency-Key": str(uuid.uuid4())}
+    assert client.put("/api/v1/gantt/settings", json=body, headers=leader).status_code == 403
