@@ -165,7 +165,7 @@ def move_operation(op_id: int, start: datetime, end: datetime, machine_id: Any, 
         op.planned_start, op.planned_end, op.machine_id, op.pinned = start, end, machine_id, True
         after = {"start": start.isoformat(), "end": end.isoformat(), "machine_id": machine_id}
         audit.record("operation.moved", "operation", op.id, audit.diff(before, after), actor=actor)
-        _sync_work_order_window(op.work_order)
+        sync_work_order_window(op.work_order)
     return op
 
 
@@ -229,7 +229,7 @@ def _siblings(op: Operation) -> list[Operation]:
     return [o for o in op.work_order.operations if o.id != op.id]
 
 
-def _sync_work_order_window(work_order: WorkOrder) -> None:
+def sync_work_order_window(work_order: WorkOrder) -> None:
     """The work order spans its operations, so lists and the kitting zone see the new dates."""
     ops = work_order.operations
     if ops:

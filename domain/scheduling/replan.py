@@ -29,6 +29,7 @@ from domain.production.models import DONE, STARTED, Machine, Operation, WorkOrde
 from domain.scheduling import settings as scheduling_settings
 from domain.scheduling.calendar import TimeAxis
 from domain.scheduling.dispatch import best_dispatch
+from domain.scheduling.gantt import days_late, sync_work_order_window
 from domain.scheduling.problem import Fixed, Job, Op, Placement, Problem, Setup, violations, weight_of
 from domain.scheduling.solver import solve
 from domain.transactions import write_transaction
@@ -243,7 +244,7 @@ def _write(loaded: Loaded, plan: dict[int, Placement]) -> list[int]:
             changed.append(op_id)
             windows.add(op.work_order)
     for work_order in windows:
-        _sync_window(work_order)
+        sync_work_order_window(work_order)
     return changed
 
 
@@ -314,15 +315,11 @@ def _impacts(loaded: Loaded, moves: list[Move]) -> list[OrderImpact]:
                 order.due_date.isoformat(),
                 old,
                 new,
-                _days_late(old, order.due_date, loaded.zone),
-                _days_late(new, order.due_date, loaded.zone),
+                days_late(old, order.due_date),
+                days_late(new, order.due_date),
             )
         )
     return sorted(out, key=lambda o: o.number)
-
-
-def _days_late(finish: datetime, due, zone: ZoneInfo) -> int:
-    return max(0, (_local(finish, zone).date() - due).days)
 
 
 def _plain(value: tuple) -> list:
@@ -354,7 +351,7 @@ def apply(token: str, actor: Any, rush_work_order_id: int | None = None) -> int:
         }
         changed = [_apply_one(ops.get(op_id), row) for op_id, row in rows.items()]
         for work_order in {op.work_order for op in ops.values()}:
-            _sync_window(work_order)
+            sync_work_order_window(work_order)
         if any(changed):
             audit.record(
                 "plan.applied",
@@ -387,13 +384,6 @@ def _apply_one(op: Operation | None, row: list) -> bool:
     return True
 
 
-def _sync_window(work_order: WorkOrder) -> None:
-    ops = work_order.operations
-    if ops:
-        work_order.planned_start = min(o.planned_start for o in ops)
-        work_order.planned_end = max(o.planned_end for o in ops)
-
-
 @dataclass(frozen=True)
 class PlannedFinish:
     at: datetime  # plant-local
@@ -409,4 +399,4 @@ def planned_finish(order_id: int, due) -> PlannedFinish | None:
     if end is None:
         return None
     zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
-    return PlannedFinish(_local(end, zone), _days_late(end, due, zone))
+    return PlannedFinish(_local(end, zone), days_late(end, due))
