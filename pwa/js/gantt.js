@@ -77,6 +77,19 @@ async function move(item, callback) {
   }
 }
 
+async function unpin(item, callback) {
+  // A double tap on a pinned bar gives it back to the scheduler (the next re-plan may move it).
+  if (!item.pinned || !window.confirm(box.dataset.unpinAsk)) return callback(null);
+  try {
+    const saved = await apiFetch(`${box.dataset.api}/operations/${item.id}/pin`, { method: "DELETE" });
+    callback({ ...item, ...shown(saved, new Set()) });
+    say(box.dataset.unpinned, "success");
+  } catch (error) {
+    callback(null);
+    say(error instanceof ApiError ? error.message : box.dataset.network, "error");
+  }
+}
+
 // ---- re-plan and rush insertion: preview, then apply ----
 
 const when = new Intl.DateTimeFormat(lang, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
@@ -156,6 +169,7 @@ function start() {
     itemsAlwaysDraggable: { item: true, range: true },
     snap: (date) => new Date(Math.round(date / (15 * 60 * 1000)) * 15 * 60 * 1000), // quarter hours
     onMove: move,
+    onUpdate: unpin,
     // The bundled moment knows no Chinese and its last locale (Ukrainian) wins: the labels are the
     // browser's own, in the page's language.
     format: ganttFormat(lang),
