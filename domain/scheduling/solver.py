@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - exercised by the fallback test with th
 
 FULL_ARCS_UP_TO = 40  # operations on one machine; beyond, successors are limited to the nearest ones
 NEIGHBOURS = 10  # how far apart (in the warm start's order on the machine) two successive ops may be
+LNS_ONLY_ABOVE = 60  # operations to plan: beyond, search only for better plans (no optimality proof)
 
 
 @dataclass
@@ -215,6 +216,11 @@ class _Model:
         # the time is better spent improving the warm start.
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
+        if sum(op.fixed is None for op in self.problem.ops) > LNS_ONLY_ABOVE:
+            # On a plant-sized model no proof of optimality comes within seconds: every worker improves
+            # the warm start by neighbourhood search, without the LP (measured: bench/README.md).
+            solver.parameters.use_lns_only = True
+            solver.parameters.linearization_level = 0
         status = solver.solve(self.m)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None

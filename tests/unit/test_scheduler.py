@@ -100,7 +100,7 @@ def test_without_or_tools_the_dispatch_rule_plans(monkeypatch):
     monkeypatch.setattr(solver, "cp_model", None)
     problem = one_machine([(240, 960, 1), (120, 600, 2), (60, 120, 4)])
     result = solver.solve(problem)
-    assert result.method in {"edd"} | {f"atc{k}" for k in (0.5, 1.0, 2.0, 4.0)}
+    assert result.method in {"edd", "atc1.0", "atc4.0"}
     assert result.score.weighted_tardiness == 0
 
 
