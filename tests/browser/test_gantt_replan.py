@@ -63,4 +63,7 @@ def test_planner_previews_and_applies_a_rush_insertion_on_a_chinese_phone(
     assert later == listed and listed  # exactly the orders the preview named were delayed
     rush_number = next(n for n in after if n.endswith("-4"))
     assert after[rush_number] < before[rush_number]
+    page.get_by_test_id("plan-apply").click()  # the same preview again: nothing moves
+    expect(page.get_by_test_id("gantt-message")).to_contain_text("已应用：0")
+    assert finishes(live_server, ids) == after
     screenshot(page, "rush-applied")

@@ -150,8 +150,8 @@ def plants(draw) -> Problem:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plants())
-def test_any_plan_keeps_order_machines_and_fixed_operations(problem):
+@given(plants(), st.integers(0, 7 * 24 * 60))
+def test_any_plan_keeps_order_machines_and_fixed_operations(problem, offset):
     result = solver.solve(problem, time_limit=1, workers=1)
     plan, by_id = result.plan, {op.id: op for op in problem.ops}
     for op in problem.ops:  # every operation, once, on a machine it may use, for its duration
@@ -173,6 +173,14 @@ def test_any_plan_keeps_order_machines_and_fixed_operations(problem):
         if on and setup is not None and not by_id[on[0][2]].fixed:
             assert on[0][0] >= problem.release + problem.changeovers.minutes(setup, by_id[on[0][2]].setup)
     assert result.score.key() <= result.dispatch.key()  # never worse than its warm start
+    # On the wall clock, with two shifts and a day off, every operation runs in working time only.
+    origin = datetime(2026, 12, 7) + timedelta(minutes=offset)
+    axis = TimeAxis(Calendar(days_off=frozenset({datetime(2026, 12, 9).date()})), origin)
+    for op in problem.ops:
+        start, end = axis.to_wall(plan[op.id].start), axis.to_wall(plan[op.id].end, end=True)
+        assert (
+            axis.is_working(start) and axis.working_minutes(start, end) == plan[op.id].end - plan[op.id].start
+        )
 
 
 @settings(max_examples=40, deadline=None)
