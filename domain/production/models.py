@@ -47,6 +47,7 @@ class Machine(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
+    tonnage: Mapped[int | None]  # clamping force (t) of a press: a routing step may ask for at least so much
     workshop: Mapped[Workshop] = relationship()
 
 

@@ -127,10 +127,12 @@ def load(
             not placing and only not in (None, op.work_order_id)
         )
         fixed = None if op.work_order_id == only else _fixed(op, now, frozen_until, axis, zone, keep)
-        eligible = tuple(machines.get(op.workshop_id, ())) or (-op.id,)  # no machines: never waits
-        duration = _duration(op, steps.get((wo.product_id, op.seq)), axis, zone)
+        step = steps.get((wo.product_id, op.seq))
+        eligible = _eligible(machines.get(op.workshop_id, []), step) or (-op.id,)  # no machines: never waits
+        duration = _duration(op, step, axis, zone)
+        transfer = step.transfer_minutes if step is not None else 0
         setup = Setup(wo.product.mold, wo.product.colorant or "") if op.seq == first_seq[wo.id] else Setup()
-        problem_ops.append(Op(op.id, wo.id, op.seq, duration, eligible, setup, 0, fixed))
+        problem_ops.append(Op(op.id, wo.id, op.seq, duration, eligible, setup, transfer, fixed))
         jobs.setdefault(wo.id, _job(wo, axis, rush_work_order_id))
     problem = Problem(jobs, problem_ops, changeovers=config.changeovers())
     current = {
@@ -152,13 +154,21 @@ def _utc(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
 
-def _machines_by_workshop() -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for machine_id, workshop_id in db.session.execute(
-        select(Machine.id, Machine.workshop_id).where(Machine.active.is_(True)).order_by(Machine.code)
-    ):
-        out.setdefault(workshop_id, []).append(machine_id)
+def _machines_by_workshop() -> dict[int, list[tuple[int, int | None]]]:
+    """Workshop → [(machine id, tonnage)] of its active machines."""
+    out: dict[int, list[tuple[int, int | None]]] = {}
+    query = select(Machine.id, Machine.workshop_id, Machine.tonnage).where(Machine.active.is_(True))
+    for machine_id, workshop_id, tonnage in db.session.execute(query.order_by(Machine.code)):
+        out.setdefault(workshop_id, []).append((machine_id, tonnage))
     return out
+
+
+def _eligible(machines: list[tuple[int, int | None]], step: RoutingStep | None) -> tuple[int, ...]:
+    """The workshop's machines strong enough for the step; all of them when none is (or none is
+    known to be): a step is never left without a machine for want of data."""
+    need = step.min_tonnage if step is not None else None
+    strong = [m for m, tons in machines if need is None or (tons is not None and tons >= need)]
+    return tuple(strong or [m for m, _tons in machines])
 
 
 def _routing_steps(product_ids: set[int]) -> dict[tuple[int, int], RoutingStep]:

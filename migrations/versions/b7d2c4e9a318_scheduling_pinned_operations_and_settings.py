@@ -1,4 +1,4 @@
-"""scheduling: pinned operations and the scheduler's settings
+"""scheduling: pinned operations, the scheduler's settings, transfer time and tonnage
 
 Revision ID: b7d2c4e9a318
 Revises: 69085f5e175f
@@ -20,6 +20,11 @@ def upgrade():
     # Existing operations are not pinned: the scheduler may place them (a column default, no rewrite).
     with op.batch_alter_table('operation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pinned', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('routing_step', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('transfer_minutes', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('min_tonnage', sa.Integer(), nullable=True))
+    with op.batch_alter_table('machine', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('tonnage', sa.Integer(), nullable=True))
     op.create_table('scheduling_settings_record',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
@@ -32,5 +37,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table('scheduling_settings_record')
+    with op.batch_alter_table('machine', schema=None) as batch_op:
+        batch_op.drop_column('tonnage')
+    with op.batch_alter_table('routing_step', schema=None) as batch_op:
+        batch_op.drop_column('min_tonnage')
+        batch_op.drop_column('transfer_minutes')
     with op.batch_alter_table('operation', schema=None) as batch_op:
         batch_op.drop_column('pinned')

@@ -4,6 +4,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from domain.audit import AuditLog
+from domain.masterdata import RoutingStep
+from domain.production.models import Machine
 from extensions import db
 from tests.integration.gantt_world import at, build_plan, build_rush_plan, iso, reload
 
@@ -256,3 +258,19 @@ def test_the_plant_calendar_is_two_shifts_by_default_and_a_planner_changes_it(ap
     assert refused.status_code == 422 and refused.json["error"]["code"] == "invalid_calendar"
     leader = {**auth.headers("leader"), "Idempotency-Key": str(uuid.uuid4())}
     assert client.put("/api/v1/gantt/settings", json=body, headers=leader).status_code == 403
+
+
+def test_a_step_that_needs_a_bigger_press_is_planned_only_on_one(app, client, auth):
+    plan = build_rush_plan()
+    plan.machine.tonnage = 90
+    big = Machine(workshop_id=plan.machine.workshop_id, code="R-IM-02", name="海天 2", tonnage=280)
+    db.session.add(big)
+    step = db.session.scalars(
+        db.select(RoutingStep).where(RoutingStep.product_id == plan.rush.product_id)
+    ).one()
+    step.min_tonnage = 250
+    db.session.commit()
+    preview = client.get("/api/v1/gantt/replan", headers=auth.headers("planner")).json
+    moved = {m["op_id"]: m for m in preview["moves"]}
+    pending = [wo.operations[0].id for wo in [*plan.queue, plan.rush]]
+    assert pending and all(moved[op_id]["new_machine_id"] == big.id for op_id in pending)
