@@ -2,7 +2,7 @@
 (工艺变更通知) on product models; who must acknowledge them, and the change response time."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
-from domain import audit, roles
+from domain import audit, keyset, roles
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
 from domain.masterdata import Product, RoutingStep, Team
@@ -250,6 +250,30 @@ def inbox(user_id: int, pending_only: bool = False, limit: int = 100) -> list[In
     if pending_only:
         query = query.where(ChangeRecipient.acknowledged_at.is_(None))
     return [InboxEntry(notice, at) for notice, at in db.session.execute(query)]
+
+
+def inbox_page(user_id: int, pending_only: bool, limit: int, cursor: str | None) -> keyset.Page:
+    """The changes sent to a user, newest first, a page at a time: a stable order, so a notice
+    acknowledged while someone pages neither jumps nor repeats (`pending_only` for the open ones)."""
+    query = (
+        select(ChangeNotice, ChangeRecipient.acknowledged_at)
+        .join(ChangeRecipient, ChangeRecipient.notice_id == ChangeNotice.id)
+        .options(joinedload(ChangeNotice.order), joinedload(ChangeNotice.product))
+        .where(ChangeRecipient.user_id == user_id)
+    )
+    if pending_only:
+        query = query.where(ChangeRecipient.acknowledged_at.is_(None))
+    found = keyset.page(
+        query,
+        keys=(ChangeNotice.id,),
+        key_of=lambda row: (row[0].id,),
+        scope="changes",
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+        scalars=False,
+    )
+    return replace(found, items=[InboxEntry(notice, at) for notice, at in found.items])
 
 
 def pending_count(user_id: int) -> int:

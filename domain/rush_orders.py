@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, Numeric, String, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from domain import audit, rush_delays, rush_inputs
+from domain import audit, keyset, rush_delays, rush_inputs
 from domain.clock import utcnow
 from domain.errors import Conflict, DomainError, NotFound
 from domain.orders import Order
@@ -233,6 +233,23 @@ def get_request(request_id: int) -> RushRequest:
     if request is None:
         raise NotFound("rush request", request_id)
     return request
+
+
+def request_page(
+    status: str | None, order_id: int | None, created_by_id: int | None, limit: int, cursor: str | None
+) -> keyset.Page:
+    """The newest requests first, a page at a time; `created_by_id`: only that salesperson's orders."""
+    query = select(RushRequest).options(
+        joinedload(RushRequest.order).joinedload(Order.customer), joinedload(RushRequest.requested_by)
+    )
+    if status:
+        query = query.where(RushRequest.status == status)
+    if order_id:
+        query = query.where(RushRequest.order_id == order_id)
+    if created_by_id is not None:
+        owned = select(Order.id).where(Order.created_by_id == created_by_id)
+        query = query.where(RushRequest.order_id.in_(owned))
+    return keyset.by_id(query, RushRequest.id, scope="rush", limit=limit, cursor=cursor, newest_first=True)
 
 
 def list_requests(

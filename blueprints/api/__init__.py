@@ -3,7 +3,7 @@
 from flask import Flask, request
 from flask_login import current_user
 
-from blueprints.api import openapi_numbers
+from blueprints.api import openapi_errors, openapi_numbers
 from extensions import csrf, make_api
 
 
@@ -86,3 +86,4 @@ def register(app: Flask) -> None:
 
     csrf.exempt(order_imports.blp)
     api.register_blueprint(order_imports.blp, url_prefix=f"/api/v1{order_imports.blp.url_prefix}")
+    openapi_errors.document(app, api)

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.masterdata_routes import decimal_out
 from domain import boms
 from domain.masterdata import BomVersion
@@ -61,7 +62,7 @@ class VersionOut(ma.Schema):
     status = ma.fields.String(metadata={"description": "draft | active | retired"})
     locked = ma.fields.Boolean(metadata={"description": "used by a work order"})
     editable = ma.fields.Method("_editable")
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
     lines = ma.fields.List(ma.fields.Nested(LineOut))
 
     def _editable(self, version: BomVersion) -> bool:

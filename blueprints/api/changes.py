@@ -7,7 +7,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import changes, order_service, roles
 from domain.errors import DomainError
 from realtime import change_notices
@@ -24,7 +26,7 @@ class RecipientOut(ma.Schema):
     user_id = ma.fields.Integer()
     user = ma.fields.String(attribute="user.display_name")
     reason = ma.fields.String()
-    acknowledged_at = ma.fields.DateTime(allow_none=True)
+    acknowledged_at = UtcDateTime(allow_none=True)
 
 
 class NoticeOut(ma.Schema):
@@ -37,8 +39,8 @@ class NoticeOut(ma.Schema):
     body = ma.fields.String()
     changes = ma.fields.Dict(metadata={"description": "{field: [old, new]}"})
     created_by_id = ma.fields.Integer(allow_none=True)
-    created_at = ma.fields.DateTime()
-    completed_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    completed_at = UtcDateTime(allow_none=True)
     response_seconds = ma.fields.Integer(
         allow_none=True, metadata={"description": "creation → last acknowledgement, once all acknowledged"}
     )
@@ -49,16 +51,16 @@ class NoticeDetailOut(NoticeOut):
 
 
 class InboxItemOut(NoticeOut):
-    acknowledged_at = ma.fields.DateTime(allow_none=True)
+    acknowledged_at = UtcDateTime(allow_none=True)
 
 
-class InboxQuery(ma.Schema):
-    pending = ma.fields.Boolean(load_default=False)
+class InboxQuery(CursorArgs):
+    pending = ma.fields.Boolean(load_default=False, metadata={"description": "only the unacknowledged"})
 
 
 class AckOut(ma.Schema):
     id = ma.fields.Integer(attribute="notice_id")
-    acknowledged_at = ma.fields.DateTime()
+    acknowledged_at = UtcDateTime()
     completed = ma.fields.Boolean()
     response_seconds = ma.fields.Integer(allow_none=True)
 
@@ -80,11 +82,12 @@ class InboxItem:
 
 @blp.route("", methods=["GET"])
 @blp.arguments(InboxQuery, location="query")
-@blp.response(200, InboxItemOut(many=True))
+@blp.response(200, cursor_page_of(InboxItemOut))
 @roles_required()
 def inbox(query: dict):
-    """The changes sent to me, unacknowledged first."""
-    return [InboxItem(e) for e in changes.inbox(current_user.id, pending_only=query["pending"])]
+    """The changes sent to me, newest first (`pending=true`: only those I have not acknowledged)."""
+    page = changes.inbox_page(current_user.id, query["pending"], query["limit"], query["cursor"])
+    return cursor_body(page, [InboxItem(e) for e in page.items])
 
 
 @blp.route("/<int:notice_id>", methods=["GET"])

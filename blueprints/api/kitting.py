@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.stock_schemas import Text, quantity_field, quantity_out
 from domain.kitting import service as kitting
@@ -39,7 +40,7 @@ class KittingOut(ma.Schema):
     order = Text()
     product = Text()
     quantity = quantity_out()
-    planned_start = ma.fields.DateTime(allow_none=True)
+    planned_start = UtcDateTime(allow_none=True)
     status = Text()
     kitting_rate = ma.fields.Decimal(as_string=True, metadata={"description": "0..1"})
     lines = ma.fields.List(ma.fields.Nested(KittingLineOut))
@@ -59,8 +60,8 @@ class ReservationOut(ma.Schema):
     id = ma.fields.Integer()
     sku = Text()
     qty = quantity_out()
-    created_at = ma.fields.DateTime()
-    released_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    released_at = UtcDateTime(allow_none=True)
 
 
 @blp.route("/work-orders/<int:work_order_id>", methods=["GET"])

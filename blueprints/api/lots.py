@@ -10,10 +10,11 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock import MOVE_REFUSALS, MoveOut, log_refused_fix
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
-from domain.masterdata import Sku
 from domain.production.models import WorkOrder
 from domain.quality import lot_service
 from domain.quality.lots import Lot
@@ -62,9 +63,11 @@ class LotMoveOut(ma.Schema):
     label_url = Text(metadata={"description": "what the lot's QR label holds"})
 
 
-class LotQuery(ma.Schema):
-    code = Text(required=True, validate=ma.validate.Length(min=1, max=64))
-    sku = Text(load_default=None)
+class LotQuery(CursorArgs):
+    code = Text(
+        load_default=None, validate=ma.validate.Length(min=1, max=64), metadata={"description": "lot code"}
+    )
+    sku = Text(load_default=None, metadata={"description": "SKU code"})
 
 
 class LotOut(ma.Schema):
@@ -75,7 +78,7 @@ class LotOut(ma.Schema):
     supplier = Text()
     work_order = ma.fields.Method("work_order_number")
     qty = quantity_out()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
     def work_order_number(self, lot: Lot) -> str | None:
         if lot.work_order_id is None:
@@ -138,10 +141,8 @@ def output(body: dict):
 
 @blp.route("", methods=["GET"])
 @blp.arguments(LotQuery, location="query")
-@blp.response(200, LotOut(many=True))
+@blp.response(200, cursor_page_of(LotOut))
 @roles_required(*TRACERS)
 def find_lots(query: dict):
-    stmt = select(Lot).join(Sku, Sku.id == Lot.sku_id).where(Lot.code == query["code"].strip())
-    if query["sku"]:
-        stmt = stmt.where(Sku.code == query["sku"].strip())
-    return db.session.execute(stmt.order_by(Lot.id).limit(50)).scalars().all()
+    """Lots in the order they were made, a page at a time (a lot code may exist for several SKUs)."""
+    return cursor_body(lot_service.lot_page(query["code"], query["sku"], query["limit"], query["cursor"]))

@@ -1,14 +1,18 @@
-"""OpenAPI: Decimal fields' bounds as JSON numbers. apispec copies a Range validator's bounds through the
-Decimal field, so `maximum` came out as the string "10000000000.000", which is not valid OpenAPI (and
-every client generator or schema checker reading the document stops there)."""
+"""OpenAPI: Decimal fields' bounds and defaults as JSON numbers. apispec copies a Range validator's
+bounds through the Decimal field, so `maximum` came out as the string "10000000000.000", which is not
+valid OpenAPI (and every client generator or schema checker reading the document stops there); a
+default of 0 came out as "0" the same way."""
 
 from decimal import Decimal
 
+import marshmallow as ma
 from flask_smorest import Api
 
 
-def _decimal_bounds_as_numbers(_converter, _field, ret: dict, **_kwargs) -> dict:
-    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+def _decimal_bounds_as_numbers(_converter, field: ma.fields.Field, ret: dict, **_kwargs) -> dict:
+    if not isinstance(field, ma.fields.Number):
+        return {}
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "default"):
         value = ret.get(key)
         if isinstance(value, Decimal | str):
             try:

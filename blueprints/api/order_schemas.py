@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from blueprints.api.fields import UtcDateTime
 from domain.orders import FLAME_GRADES, PRIORITIES
 from domain.stage_machine import STAGES, allowed_next
 
@@ -66,8 +67,8 @@ class OrderOut(ma.Schema):
     original_ref = Text(allow_none=True)
     is_rush = ma.fields.Boolean()
     created_by_id = ma.fields.Integer(allow_none=True)
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
     next_stages = ma.fields.Method("_next", metadata={"description": "stages the order may move to"})
 
     def _next(self, order) -> list[str]:
@@ -90,14 +91,14 @@ class DrawingOut(ma.Schema):
     content_type = Text()
     size = ma.fields.Integer()
     sha256 = Text()
-    uploaded_at = ma.fields.DateTime()
+    uploaded_at = UtcDateTime()
     change_id = ma.fields.Integer(allow_none=True)
 
 
 class StageEventOut(ma.Schema):
     from_stage = Text(allow_none=True)
     to_stage = Text()
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
     user_id = ma.fields.Integer(allow_none=True)
     user = Text(allow_none=True)
 

@@ -1,4 +1,5 @@
-"""Paged lists for the API: one query schema (?page=&per_page=&q=&active=&sort=) and one envelope.
+"""Paged lists for the API: numbered pages for master data (?page=&per_page=&q=&active=&sort=) and
+keyset pages (?cursor=&limit=) for the lists that grow; one envelope each.
 
 Use in any list endpoint (the master-data resources do; other resources may):
 
@@ -61,4 +62,42 @@ def page_body(pagination: Any) -> dict[str, Any]:
         "per_page": pagination.per_page,
         "total": pagination.total or 0,
         "pages": pagination.pages,
+    }
+
+
+# Lists that grow (the ledger, transfers, tickets, ...): keyset pages, the shape of /api/v1/orders.
+# Follow `next_cursor` until it is null; every row comes once, whatever is added meanwhile.
+_CURSOR_PAGES: dict[type[ma.Schema], type[ma.Schema]] = {}
+
+
+class CursorArgs(ma.Schema):
+    limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=1000))
+    cursor = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=500),
+        metadata={"description": "next_cursor of the previous page; absent for the first page"},
+    )
+
+
+def cursor_page_of(item_schema: type[ma.Schema], **extra: ma.fields.Field) -> type[ma.Schema]:
+    """`{"items", "total", "next_cursor"}` for `item_schema`, named <Item>CursorPage."""
+    if item_schema not in _CURSOR_PAGES:
+        name = item_schema.__name__.removesuffix("Schema").removesuffix("Out") + "CursorPage"
+        fields = {
+            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            "total": ma.fields.Integer(required=True, metadata={"description": "rows matching"}),
+            "next_cursor": ma.fields.String(
+                required=True, allow_none=True, metadata={"description": "null on the last page"}
+            ),
+        }
+        _CURSOR_PAGES[item_schema] = ma.Schema.from_dict(fields | extra, name=name)
+    return _CURSOR_PAGES[item_schema]
+
+
+def cursor_body(page: Any, items: list[Any] | None = None) -> dict[str, Any]:
+    """A domain keyset page as the envelope; `items` when the view turns rows into something else."""
+    return {
+        "items": page.items if items is None else items,
+        "total": page.total,
+        "next_cursor": page.next_cursor,
     }

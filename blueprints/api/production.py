@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import page_body, page_of
 from domain import roles
@@ -38,8 +39,8 @@ class OperationOut(ma.Schema):
     name = ma.fields.String()
     workshop_id = ma.fields.Integer()
     machine_id = ma.fields.Integer(allow_none=True)
-    planned_start = ma.fields.DateTime()
-    planned_end = ma.fields.DateTime()
+    planned_start = UtcDateTime()
+    planned_end = UtcDateTime()
     status = ma.fields.String()
     good_qty = ma.fields.Decimal(as_string=True)
     scrap_qty = ma.fields.Decimal(as_string=True)
@@ -56,11 +57,11 @@ class WorkOrderOut(ma.Schema):
     quantity = ma.fields.Decimal(as_string=True)
     team_id = ma.fields.Integer()
     status = ma.fields.String(metadata={"description": "released | acknowledged | in_progress | finished"})
-    planned_start = ma.fields.DateTime(allow_none=True)
-    planned_end = ma.fields.DateTime(allow_none=True)
+    planned_start = UtcDateTime(allow_none=True)
+    planned_end = UtcDateTime(allow_none=True)
     good_qty = ma.fields.Decimal(as_string=True)
     scrap_qty = ma.fields.Decimal(as_string=True)
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class WorkOrderDetailOut(WorkOrderOut):
@@ -134,7 +135,7 @@ def list_work_orders(query: dict):
     for field in ("status", "order_id", "team_id"):
         if query[field] is not None:
             statement = statement.where(getattr(m.WorkOrder, field) == query[field])
-    return page_body(db.paginate(statement, page=query["page"], per_page=query["per_page"]))
+    return page_body(db.paginate(statement, page=query["page"], per_page=query["per_page"], error_out=False))
 
 
 @blp.route("/work-orders/<int:work_order_id>", methods=["GET"])

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from domain import order_service
 from domain.clock import utcnow
@@ -101,7 +102,7 @@ class InspectionOut(ma.Schema):
     attempt = ma.fields.Integer()
     passed = ma.fields.Boolean()
     note = Text()
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
     inspector = ma.fields.Function(lambda i: i.inspector.username if i.inspector else None)
     results = ma.fields.List(ma.fields.Nested(InspectionResultOut))
     photos = ma.fields.List(ma.fields.Nested(InspectionPhotoOut))

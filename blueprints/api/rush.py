@@ -7,6 +7,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import order_service, roles, rush_orders
 from domain.errors import DomainError
 from domain.rush_score import DIMENSIONS
@@ -53,12 +55,12 @@ class RushOut(ma.Schema):
     reason = ma.fields.String()
     requested_due_date = ma.fields.Date()
     requested_by_id = ma.fields.Integer(allow_none=True)
-    requested_at = ma.fields.DateTime()
+    requested_at = UtcDateTime()
     composite = ma.fields.Decimal(as_string=True)
     threshold = ma.fields.Decimal(as_string=True)
     kitting_source = ma.fields.String()
     decided_by_id = ma.fields.Integer(allow_none=True)
-    decided_at = ma.fields.DateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
     decision_comment = ma.fields.String(allow_none=True)
 
 
@@ -67,7 +69,7 @@ class RushDetailOut(RushOut):
     delayed_orders = ma.fields.List(ma.fields.Nested(DelayedOut))
 
 
-class RushListQuery(ma.Schema):
+class RushListQuery(CursorArgs):
     status = ma.fields.String(validate=ma.validate.OneOf(rush_orders.STATUSES))
     order_id = ma.fields.Integer()
 
@@ -131,11 +133,15 @@ def request_rush(data: dict):
 
 @blp.route("", methods=["GET"])
 @blp.arguments(RushListQuery, location="query")
-@blp.response(200, RushOut(many=True))
+@blp.response(200, cursor_page_of(RushOut))
 @roles_required(*READERS)
 def list_requests(query: dict):
-    requests = rush_orders.list_requests(query.get("status"), query.get("order_id"))
-    return [r for r in requests if order_service.may_view(current_user, r.order)]
+    """The newest requests first; a salesperson sees those on their own orders."""
+    own = None if current_user.has_any_role(order_service.SEE_ALL_ROLES) else current_user.id
+    page = rush_orders.request_page(
+        query.get("status"), query.get("order_id"), own, query["limit"], query["cursor"]
+    )
+    return cursor_body(page)
 
 
 @blp.route("/<int:request_id>", methods=["GET"])

@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+from blueprints.api.fields import UtcDateTime
+from blueprints.api.paging import CursorArgs
 from blueprints.api.stock_schemas import GpsIn, Text, quantity_field, quantity_out
 from domain.service import states
 
@@ -36,7 +38,7 @@ class TicketIn(ma.Schema):
     )
 
 
-class TicketQuery(ma.Schema):
+class TicketQuery(CursorArgs):
     state = Text(load_default=None, validate=ma.validate.OneOf((*states.STATES, "active")))
     mine = ma.fields.Boolean(load_default=False, metadata={"description": "only tickets assigned to me"})
     q = Text(load_default="", validate=ma.validate.Length(max=64))
@@ -98,14 +100,14 @@ class PartUseOut(ma.Schema):
     name = ma.fields.Function(lambda p: p.sku.name)
     qty = quantity_out()
     stock_move_id = ma.fields.Integer(allow_none=True)
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
 
 
 class EventOut(ma.Schema):
     from_state = Text(allow_none=True)
     to_state = Text()
     note = Text()
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
     user_id = ma.fields.Integer(allow_none=True)
 
 
@@ -125,9 +127,9 @@ class TicketOut(ma.Schema):
     assigned_to = ma.fields.Function(lambda t: t.assigned_to.username if t.assigned_to else None)
     service_point = ma.fields.Function(lambda t: t.service_point.code if t.service_point else None)
     rating = ma.fields.Integer(allow_none=True)
-    created_at = ma.fields.DateTime()
-    resolved_at = ma.fields.DateTime(allow_none=True)
-    closed_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
     parts = ma.fields.List(ma.fields.Nested(PartUseOut))
     photos = ma.fields.Function(lambda t: [p.id for p in t.photos])
     events = ma.fields.List(ma.fields.Nested(EventOut))
@@ -150,8 +152,8 @@ class HistoryOut(ma.Schema):
     id = ma.fields.Integer()
     number = Text()
     state = Text()
-    created_at = ma.fields.DateTime()
-    resolved_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
     fault_description = Text()
     diagnosis = Text()
     parts = ma.fields.List(ma.fields.Nested(HistoryPartOut))

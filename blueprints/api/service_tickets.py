@@ -18,6 +18,7 @@ from flask_smorest import Blueprint
 from blueprints.access import roles_required
 from blueprints.api import service_schemas as s
 from blueprints.api.idempotent import idempotent
+from blueprints.api.paging import cursor_body, cursor_page_of
 from domain.errors import DomainError
 from domain.roles import ADMIN, CS, QC, SERVICE, VP
 from domain.service import analytics, ticket_service, ticket_views, ticket_work
@@ -98,12 +99,15 @@ def detail(ticket) -> Detail:
 
 @blp.route("/tickets", methods=["GET"])
 @blp.arguments(s.TicketQuery, location="query")
-@blp.response(200, s.TicketListOut(many=True))
+@blp.response(200, cursor_page_of(s.TicketListOut))
 @roles_required(*READERS)
 def list_tickets(query: dict):
+    """The newest tickets first; a technician sees the tickets assigned to them."""
     mine = query.pop("mine") or not current_user.has_any_role(set(DESK))
     assignee = current_user.id if mine else None
-    return ticket_views.list_tickets(ticket_views.TicketFilter(**query, assigned_to_id=assignee))
+    cursor = query.pop("cursor")
+    filters = ticket_views.TicketFilter(**query, assigned_to_id=assignee)
+    return cursor_body(ticket_views.ticket_page(filters, cursor))
 
 
 @blp.route("/tickets", methods=["POST"])

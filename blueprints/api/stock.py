@@ -1,16 +1,21 @@
 """/api/v1/stock: on-hand balances, the ledger, scanner moves (idempotent) and signed location labels."""
 
+from datetime import UTC
+
 import marshmallow as ma
 from flask import current_app, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api import ledger_files
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
 from domain.errors import DomainError
 from domain.roles import ADMIN, PLANNER, WAREHOUSE
-from domain.stock import queries
+from domain.stock import ledger_feed, queries
 from domain.stock.gps_fixes import record_fix
 from domain.stock.move_rules import SCANNER_KINDS
 from domain.stock.moves import MoveRequest, apply_move
@@ -38,7 +43,7 @@ class MoveIn(ma.Schema):
 
 class MoveOut(ma.Schema):
     id = ma.fields.Integer()
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
     kind = Text()
     sku = Text()
     lot = Text()
@@ -50,11 +55,30 @@ class MoveOut(ma.Schema):
     gps_flags = ma.fields.List(Text())
 
 
-class StockQuery(ma.Schema):
-    sku = Text(load_default=None)
-    warehouse = Text(load_default=None)
-    location = Text(load_default=None)
+class StockQuery(CursorArgs):
+    sku = Text(load_default=None, metadata={"description": "SKU code"})
+    warehouse = Text(load_default=None, metadata={"description": "warehouse code"})
+    location = Text(load_default=None, metadata={"description": "location code"})
     limit = ma.fields.Integer(load_default=200, validate=ma.validate.Range(min=1, max=1000))
+
+
+class LedgerQuery(StockQuery):
+    since = ma.fields.AwareDateTime(
+        load_default=None,
+        default_timezone=UTC,
+        metadata={"description": "moves at or after this time (UTC unless an offset is given)"},
+    )
+    until = ma.fields.AwareDateTime(
+        load_default=None, default_timezone=UTC, metadata={"description": "moves before this time"}
+    )
+    order = Text(
+        load_default=ledger_feed.OLDEST,
+        validate=ma.validate.OneOf(ledger_feed.ORDERS),
+        metadata={
+            "description": "oldest: commit order, to read the ledger in full and come back for what is "
+            "new (resume_cursor); newest: the latest moves first"
+        },
+    )
 
 
 class BalanceOut(ma.Schema):
@@ -71,6 +95,20 @@ class LedgerOut(MoveOut):
 
     reason = Text(allow_none=True)
     transfer_id = ma.fields.Integer(allow_none=True)
+    user = Text(allow_none=True, metadata={"description": "who made the move (username)"})
+
+
+LedgerPageOut = cursor_page_of(
+    LedgerOut,
+    resume_cursor=Text(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "after the last move served so far: pass it as `cursor` later to get only "
+            "the moves made since (null while nothing has been served, and with order=newest)"
+        },
+    ),
+)
 
 
 class LabelOut(ma.Schema):
@@ -96,18 +134,49 @@ def log_refused_fix(refusal: DomainError, body: dict, *_args) -> None:
 
 @blp.route("", methods=["GET"])
 @blp.arguments(StockQuery, location="query")
-@blp.response(200, BalanceOut(many=True))
+@blp.response(200, cursor_page_of(BalanceOut))
 @roles_required(WAREHOUSE, PLANNER, ADMIN)
 def balances(query: dict):
-    return queries.balances(**query)
+    return cursor_body(queries.balances(**query))
 
 
 @blp.route("/moves", methods=["GET"])
-@blp.arguments(StockQuery, location="query")
-@blp.response(200, LedgerOut(many=True))
+@blp.arguments(LedgerQuery, location="query")
+@blp.response(200, LedgerPageOut)
 @roles_required(WAREHOUSE, PLANNER, ADMIN)
 def ledger(query: dict):
-    return queries.ledger(**query)
+    """The ledger a page at a time, every move once: follow `next_cursor` to the end, keep
+    `resume_cursor` and pass it as `cursor` next time for the moves made since."""
+    page = ledger_feed.read(ledger_feed.LedgerFilter(**query | _naive_utc(query)))
+    return cursor_body(page) | {"resume_cursor": page.resume_cursor}
+
+
+class ExportQuery(ma.Schema):
+    date_from = ma.fields.Date(required=True, metadata={"description": "first plant day, included"})
+    date_to = ma.fields.Date(required=True, metadata={"description": "last plant day, included"})
+    warehouse = Text(load_default=None, metadata={"description": "warehouse code; absent: all"})
+
+
+@blp.route("/moves/export.xlsx", methods=["GET"])
+@blp.arguments(ExportQuery, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=ledger_files.XLSX)
+@roles_required(WAREHOUSE, PLANNER, ADMIN)
+def export_ledger_xlsx(query: dict):
+    """The moves of plant days date_from..date_to (and one warehouse), oldest first, in plant time."""
+    return ledger_files.export("xlsx", **query)
+
+
+@blp.route("/moves/export.csv", methods=["GET"])
+@blp.arguments(ExportQuery, location="query")
+@blp.response(200, {"type": "string"}, content_type=ledger_files.CSV)
+@roles_required(WAREHOUSE, PLANNER, ADMIN)
+def export_ledger_csv(query: dict):
+    """The same as export.xlsx, as UTF-8 CSV with a byte-order mark (Excel reads it as UTF-8)."""
+    return ledger_files.export("csv", **query)
+
+
+def _naive_utc(query: dict) -> dict:
+    return {k: query[k].astimezone(UTC).replace(tzinfo=None) for k in ("since", "until") if query[k]}
 
 
 @blp.route("/moves", methods=["POST"])

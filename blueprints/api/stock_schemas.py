@@ -4,6 +4,7 @@ from datetime import UTC
 
 import marshmallow as ma
 
+from blueprints.api.fields import UtcDateTime
 from domain.stock.gps_fixes import GpsInput
 
 Text = ma.fields.String
@@ -17,7 +18,7 @@ class GpsIn(ma.Schema):
     accuracy = ma.fields.Float(
         required=True, validate=ma.validate.Range(min=0, max=100_000), metadata={"description": "metres"}
     )
-    at = ma.fields.DateTime(
+    at = UtcDateTime(
         load_default=None, metadata={"description": "when the phone took the fix (ISO 8601); default now"}
     )
 

@@ -3,10 +3,11 @@
 import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
+from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock import log_refused_fix
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
 from domain.errors import NotFound
@@ -55,13 +56,13 @@ class TransferOut(ma.Schema):
     received_qty = quantity_out()
     from_warehouse = ma.fields.Function(lambda t: t.from_warehouse.code)
     to_warehouse = ma.fields.Function(lambda t: t.to_warehouse.code)
-    requested_at = ma.fields.DateTime()
-    picked_at = ma.fields.DateTime(allow_none=True)
-    dispatched_at = ma.fields.DateTime(allow_none=True)
-    received_at = ma.fields.DateTime(allow_none=True)
+    requested_at = UtcDateTime()
+    picked_at = UtcDateTime(allow_none=True)
+    dispatched_at = UtcDateTime(allow_none=True)
+    received_at = UtcDateTime(allow_none=True)
 
 
-class TransferQuery(ma.Schema):
+class TransferQuery(CursorArgs):
     state = Text(load_default=None, validate=ma.validate.OneOf(STATES))
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
 
@@ -75,13 +76,11 @@ REFUSALS = (
 
 @blp.route("", methods=["GET"])
 @blp.arguments(TransferQuery, location="query")
-@blp.response(200, TransferOut(many=True))
+@blp.response(200, cursor_page_of(TransferOut))
 @roles_required(WAREHOUSE, PLANNER, ADMIN)
 def list_transfers(query: dict):
-    stmt = select(Transfer).order_by(Transfer.id.desc()).limit(query["limit"])
-    if query["state"]:
-        stmt = stmt.where(Transfer.state == query["state"])
-    return db.session.execute(stmt).scalars().all()
+    """The newest transfers first."""
+    return cursor_body(transfer_service.list_transfers(**query))
 
 
 @blp.route("/<int:transfer_id>", methods=["GET"])

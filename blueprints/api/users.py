@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
+from blueprints.api.fields import UtcDateTime
 from blueprints.api.paging import ListArgs, page_body, page_of
 from domain import user_admin
 from domain.roles import ADMIN, ALL_ROLES
@@ -41,7 +42,7 @@ class UserOut(ma.Schema):
     team_id = ma.fields.Integer(allow_none=True)
     active = ma.fields.Boolean()
     is_demo = ma.fields.Boolean()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
     def _roles(self, user: User) -> list[str]:
         return sorted(user.roles)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from domain import audit
+from domain import audit, keyset
 from domain.clock import utcnow
 from domain.errors import DomainError
 from domain.masterdata import Product, Sku
@@ -236,3 +236,13 @@ def _work_order(number: str) -> WorkOrder:
         message = _("There is no work order %(number)s.", number=number)
         raise DomainError("unknown_work_order", message, {"work_order": message})
     return found
+
+
+def lot_page(code: str | None, sku: str | None, limit: int, cursor: str | None) -> keyset.Page:
+    """Lots in the order they were made, optionally of one code and SKU, a page at a time."""
+    stmt = select(Lot).join(Sku, Sku.id == Lot.sku_id)
+    if code and code.strip():
+        stmt = stmt.where(Lot.code == code.strip())
+    if sku and sku.strip():
+        stmt = stmt.where(Sku.code == sku.strip())
+    return keyset.by_id(stmt, Lot.id, scope="lots", limit=limit, cursor=cursor, newest_first=False)

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from domain import keyset
 from domain.service import states
 from domain.service.nearest import nearest_points
 from domain.service.part_history import recommend_for, sku_names
@@ -25,7 +26,7 @@ class TicketFilter:
     limit: int = 50
 
 
-def list_tickets(f: TicketFilter) -> list[ServiceTicket]:
+def _tickets(f: TicketFilter) -> Select:
     from domain.masterdata import Customer
 
     query = (
@@ -36,8 +37,6 @@ def list_tickets(f: TicketFilter) -> list[ServiceTicket]:
             joinedload(ServiceTicket.product),
             joinedload(ServiceTicket.assigned_to),
         )
-        .order_by(ServiceTicket.id.desc())
-        .limit(min(f.limit, LIST_LIMIT))
     )
     if f.state == "active":
         query = query.where(ServiceTicket.state.in_(states.ACTIVE))
@@ -50,7 +49,21 @@ def list_tickets(f: TicketFilter) -> list[ServiceTicket]:
         query = query.where(
             or_(ServiceTicket.number.ilike(like), ServiceTicket.serial.ilike(like), Customer.name.ilike(like))
         )
+    return query
+
+
+def list_tickets(f: TicketFilter) -> list[ServiceTicket]:
+    """The newest tickets first, at most `f.limit` (the pages' lists)."""
+    query = _tickets(f).order_by(ServiceTicket.id.desc()).limit(min(f.limit, LIST_LIMIT))
     return list(db.session.execute(query).scalars().unique())
+
+
+def ticket_page(f: TicketFilter, cursor: str | None) -> keyset.Page:
+    """The newest tickets first, a page at a time (the API)."""
+    limit = min(f.limit, LIST_LIMIT)
+    return keyset.by_id(
+        _tickets(f), ServiceTicket.id, scope="service_tickets", limit=limit, cursor=cursor, newest_first=True
+    )
 
 
 def repair_history(serial: str, exclude_id: int | None = None) -> list[ServiceTicket]:

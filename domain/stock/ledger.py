@@ -3,7 +3,17 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
@@ -47,8 +57,12 @@ class StockMove(db.Model):
     __table_args__ = (
         CheckConstraint("qty <> 0", name="qty_not_zero"),
         Index("ix_stock_move_balance", "sku_id", "lot", "location_id"),
+        Index("ix_stock_move_feed", "xact_id", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Commit order for readers of the whole ledger (domain/stock/ledger_feed.py): on PostgreSQL the
+    # writing transaction's id (set by the column default below), on SQLite 0, where writes are serial.
+    xact_id: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     kind: Mapped[str] = mapped_column(String(16))
     sku_id: Mapped[int] = mapped_column(ForeignKey("sku.id"))
@@ -61,6 +75,13 @@ class StockMove(db.Model):
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("stock_transfer.id"), index=True)
     gps_fix_id: Mapped[int | None] = mapped_column(ForeignKey("gps_fix.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+# Row ids come from a sequence in insert order, but concurrent transactions commit in another order:
+# a reader past id 101 could miss 100 committed a moment later. Transaction ids let the feed serve
+# only moves whose transaction is older than every transaction still running.
+XACT_ID_DEFAULT = "ALTER TABLE stock_move ALTER COLUMN xact_id SET DEFAULT pg_current_xact_id()::text::bigint"
+event.listen(StockMove.__table__, "after_create", DDL(XACT_ID_DEFAULT).execute_if(dialect="postgresql"))
 
 
 @event.listens_for(StockMove, "before_update")

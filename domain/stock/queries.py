@@ -1,12 +1,14 @@
-"""Read-only views of stock for the API: balances, the ledger, and a location's signed label."""
+"""Read-only views of stock for the API: balances and a location's signed label (the ledger: ledger_feed)."""
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
 
+from domain import keyset
 from domain.errors import NotFound
 from domain.masterdata import Location, Sku, Warehouse
-from domain.stock.ledger import StockBalance, StockMove
+from domain.stock.ledger import StockBalance
 from extensions import db
 from scanning.label_signing import current_key, location_label_url, location_token
 
@@ -23,55 +25,31 @@ def _filters(sku: str | None, warehouse: str | None, location: str | None) -> li
 
 
 def balances(
-    sku: str | None = None, warehouse: str | None = None, location: str | None = None, limit: int = 200
-):
-    rows = db.session.execute(
-        select(Sku.code, StockBalance.lot, Location.code, Warehouse.code, StockBalance.qty)
+    sku: str | None = None,
+    warehouse: str | None = None,
+    location: str | None = None,
+    limit: int = 200,
+    cursor: str | None = None,
+) -> keyset.Page:
+    """Non-zero balances by warehouse, location, SKU and lot, a page at a time."""
+    stmt = (
+        select(Sku.code, StockBalance.lot, Location.code, Warehouse.code, StockBalance.qty, StockBalance.id)
         .join(Sku, Sku.id == StockBalance.sku_id)
         .join(Location, Location.id == StockBalance.location_id)
         .join(Warehouse, Warehouse.id == Location.warehouse_id)
         .where(StockBalance.qty != 0, *_filters(sku, warehouse, location))
-        .order_by(Warehouse.code, Location.code, Sku.code, StockBalance.lot)
-        .limit(limit)
+    )
+    found = keyset.page(
+        stmt,
+        keys=(Warehouse.code, Location.code, Sku.code, StockBalance.lot, StockBalance.id),
+        key_of=lambda row: (row[3], row[2], row[0], row[1], row[5]),
+        scope="stock",
+        limit=limit,
+        cursor=cursor,
+        scalars=False,
     )
     keys = ("sku", "lot", "location", "warehouse", "qty")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def ledger(
-    sku: str | None = None, warehouse: str | None = None, location: str | None = None, limit: int = 200
-):
-    """The newest moves first."""
-    rows = db.session.execute(
-        select(StockMove, Sku.code, Location.code, Warehouse.code)
-        .join(Sku, Sku.id == StockMove.sku_id)
-        .join(Location, Location.id == StockMove.location_id)
-        .join(Warehouse, Warehouse.id == Location.warehouse_id)
-        .where(*_filters(sku, warehouse, location))
-        .order_by(StockMove.id.desc())
-        .limit(limit)
-    )
-    return [
-        _move(move, sku_code, location_code, warehouse_code)
-        for move, sku_code, location_code, warehouse_code in rows
-    ]
-
-
-def _move(move: StockMove, sku: str, location: str, warehouse: str) -> dict[str, Any]:
-    return {
-        "id": move.id,
-        "at": move.at,
-        "kind": move.kind,
-        "sku": sku,
-        "lot": move.lot,
-        "location": location,
-        "warehouse": warehouse,
-        "qty": move.qty,
-        "on_hand": move.on_hand_after,
-        "ref": move.ref,
-        "reason": move.reason,
-        "transfer_id": move.transfer_id,
-    }
+    return replace(found, items=[dict(zip(keys, row[:5], strict=True)) for row in found.items])
 
 
 def location_label(location_id: int, base_url: str) -> dict[str, Any]:

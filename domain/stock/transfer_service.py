@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from domain import audit
+from domain import audit, keyset
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
 from domain.masterdata import Location, Sku, Warehouse
@@ -172,6 +172,14 @@ def cancel(transfer_id: int, actor: Any) -> Transfer:
 
 
 # ---- quantities the rules need, one aggregate query each ----
+
+
+def list_transfers(state: str | None = None, limit: int = 100, cursor: str | None = None) -> keyset.Page:
+    """The newest transfers first, a page at a time."""
+    stmt = select(Transfer)
+    if state:
+        stmt = stmt.where(Transfer.state == state)
+    return keyset.by_id(stmt, Transfer.id, scope="transfers", limit=limit, cursor=cursor, newest_first=True)
 
 
 def in_transit(sku_id: int) -> Decimal:

@@ -1,7 +1,7 @@
 """scheduling: pinned operations, the scheduler's settings, transfer time and tonnage
 
 Revision ID: b7d2c4e9a318
-Revises: 69085f5e175f
+Revises: 3c1f2a7d9e40
 Create Date: 2026-12-07 00:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2c4e9a318'
-down_revision = '69085f5e175f'
+down_revision = '3c1f2a7d9e40'
 branch_labels = None
 depends_on = None
 

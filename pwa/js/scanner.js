@@ -205,7 +205,8 @@ let transfers = [];
 async function loadTransfers() {
   const key = `oh.scanner.transfers.${transferState()}`;
   try {
-    transfers = await apiFetch(`${config.urls.transfers}?state=${transferState()}`);
+    // The newest 500 of this state: a warehouse has far fewer open at once.
+    transfers = (await apiFetch(`${config.urls.transfers}?state=${transferState()}&limit=500`)).items;
     localStorage.setItem(key, JSON.stringify(transfers));
   } catch {
     transfers = JSON.parse(localStorage.getItem(key) || "[]");

@@ -152,14 +152,14 @@ def test_user_the_change_was_not_sent_to_cannot_acknowledge_it(app, client, auth
     assert response.json["error"]["code"] == "not_a_recipient"
 
 
-def test_inbox_lists_unacknowledged_changes_first(app, client, auth, plant):
+def test_inbox_lists_the_unacknowledged_changes_on_request(app, client, auth, plant):
     change_id = change_packaging(app, plant).json["change_id"]
     headers = auth.headers("qc")
     pending = client.get("/api/v1/changes?pending=true", headers=headers).json
-    assert [(c["id"], c["acknowledged_at"]) for c in pending] == [(change_id, None)]
+    assert [(c["id"], c["acknowledged_at"]) for c in pending["items"]] == [(change_id, None)]
     client.post(f"/api/v1/changes/{change_id}/ack", headers=keyed(headers))
-    assert client.get("/api/v1/changes?pending=true", headers=headers).json == []
-    assert client.get("/api/v1/changes", headers=headers).json[0]["acknowledged_at"] is not None
+    assert client.get("/api/v1/changes?pending=true", headers=headers).json["items"] == []
+    assert client.get("/api/v1/changes", headers=headers).json["items"][0]["acknowledged_at"] is not None
 
 
 def test_change_that_breaks_a_rule_is_refused(app, client, auth, plant):

@@ -209,3 +209,25 @@ def test_quote_cannot_be_rushed(client, auth, plant):
     response = ask(client, auth.headers("sales"), order)
     assert response.status_code == 409
     assert response.json["error"]["code"] == "not_rushable"
+
+
+def test_rush_requests_page_newest_first_and_sales_see_only_their_own(client, auth, plant):
+    sales = auth.headers("sales")
+    mine = [confirmed(plant, number=f"SO-R-{n}") for n in range(3)]
+    for order in mine:
+        assert ask(client, sales, order).status_code == 201
+    other = data.order_in_stage(plant["top"], plant["product"], "confirmed", number="SO-R-X", due_in=20)
+    assert ask(client, auth.headers("admin"), other).status_code == 201
+
+    def pages(headers) -> list[list[str]]:
+        seen, cursor = [], None
+        while True:
+            query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+            body = client.get("/api/v1/rush", query_string=query, headers=headers).json
+            seen.append([r["order_number"] for r in body["items"]])
+            if not (cursor := body["next_cursor"]):
+                return seen
+
+    assert pages(auth.headers("vp")) == [["SO-R-X", "SO-R-2"], ["SO-R-1", "SO-R-0"]]
+    assert pages(sales) == [["SO-R-2", "SO-R-1"], ["SO-R-0"]]
+    assert client.get("/api/v1/rush", headers=sales).json["total"] == 3

@@ -59,7 +59,7 @@ def test_receipt_issue_output_shipment_and_both_traces(client, auth, plant):
 
     qc = auth.headers("qc")
     found = client.get("/api/v1/lots", query_string={"code": "SP-1"}, headers=qc).json
-    supplier_lot = found[0]["id"]
+    supplier_lot = found["items"][0]["id"]
     forward = client.get(f"/api/v1/trace/lots/{supplier_lot}", headers=qc).json
     assert {lot["code"] for lot in forward["lots"]} == {"SP-1", material, "WO-A-01"}
     assert [c["code"] for c in forward["customers"]] == ["C-A"]

@@ -234,7 +234,7 @@ def test_transfers_are_listed_by_state(client, worker, world):
     request(client, worker, world, qty="1")
     on_the_road(client, worker, world, qty="2")
     listed = client.get("/api/v1/transfers", query_string={"state": "in_transit"}, headers=worker).json
-    assert [(t["qty"], t["sku"], t["from_warehouse"], t["to_warehouse"]) for t in listed] == [
+    assert [(t["qty"], t["sku"], t["from_warehouse"], t["to_warehouse"]) for t in listed["items"]] == [
         ("2.000", SKU, "WH-A", "WH-B")
     ]
 
@@ -247,3 +247,18 @@ def test_transfer_to_an_unknown_warehouse_is_refused(client, worker, world):
     response = request(client, worker, world, to_warehouse="WH-X")
     assert code(response) == "unknown_warehouse"
     assert set(response.json["error"]["fields"]) == {"to_warehouse"}
+
+
+def test_transfers_page_newest_first_each_once(client, worker, world):
+    made = [request(client, worker, world, qty="1").json["id"] for _ in range(5)]
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        body = client.get("/api/v1/transfers", query_string=query, headers=worker).json
+        assert body["total"] == 5
+        seen += [t["id"] for t in body["items"]]
+        pages += 1
+        if not (cursor := body["next_cursor"]):
+            break
+    assert seen == made[::-1]
+    assert pages == 3

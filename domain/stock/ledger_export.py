@@ -1,0 +1,71 @@
+"""The stock ledger of a date range as a file for the plant's Excel: CSV (UTF-8 with a BOM, so Excel
+on a Chinese PC reads it) or XLSX (openpyxl, write-only for large ranges). Times are the plant's; the
+caller passes the translated headers, so this module stays free of Flask."""
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from io import BytesIO, StringIO
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+COLUMNS = (
+    "id",
+    "at",
+    "kind",
+    "sku",
+    "lot",
+    "warehouse",
+    "location",
+    "qty",
+    "on_hand",
+    "ref",
+    "reason",
+    "user",
+)
+MAX_ROWS = 200_000
+
+
+def utc_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Plant days `first`..`last` (both included) as naive UTC [start, end)."""
+    start = datetime.combine(first, time(), zone).astimezone(UTC).replace(tzinfo=None)
+    end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC).replace(tzinfo=None)
+    return start, end
+
+
+def _cells(move: dict[str, Any], zone: ZoneInfo) -> list[Any]:
+    local = move["at"].replace(tzinfo=UTC, microsecond=0).astimezone(zone).replace(tzinfo=None)
+    row = {**move, "at": local}
+    return [row.get(column) for column in COLUMNS]
+
+
+def as_csv(moves: Iterable[dict[str, Any]], headers: Sequence[str], zone: ZoneInfo) -> bytes:
+    out = StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for move in moves:
+        cells = _cells(move, zone)
+        cells[1] = cells[1].strftime("%Y-%m-%d %H:%M:%S")
+        writer.writerow(["" if c is None else c for c in cells])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_xlsx(moves: Iterable[dict[str, Any]], headers: Sequence[str], zone: ZoneInfo, title: str) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    bold = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    sheet.append(bold)
+    for move in moves:
+        sheet.append(_cells(move, zone))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
