@@ -75,6 +75,7 @@ BENCHES = [
           quick_env={"BENCH_ORDERS": "20000", "BENCH_MOVES": "100000"}),
     Bench("recommend", "recommend", "Part recommendation"),
     Bench("xlsx_import", "xlsx_import", "Excel order import"),
+    Bench("scheduling", "scheduling", "Scheduler vs append rule and EDD (demo, 500 ops)"),
 ]  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from domain import (
 from domain.errors import DomainError
 from domain.masterdata import Customer, Product
 from domain.order_service import DRAWING_ROLES, ORDER_ROLES, TRANSITION_ROLES
+from domain.scheduling import replan
 from extensions import db
 from realtime import change_notices
 
@@ -231,6 +232,7 @@ def detail(order_id: int):
         "audit": order_history.audit_entries(order.id),
         "submissions": order_history.submissions_of(order.id),
         "rush_requests": rush_orders.list_requests(order_id=order.id),
+        "planned": replan.planned_finish(order.id, order.due_date),
         "moves": moves,
         "may_edit": current_user.has_any_role(WRITERS) and order.stage not in stage_machine.FINAL_STAGES,
         "may_rush": current_user.has_any_role(WRITERS)

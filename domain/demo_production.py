@@ -29,6 +29,7 @@ MACHINES = {
     "WS-SP": (("SP-01", "喷涂线 1#"), ("SP-02", "丝印机 1#")),
     "WS-AS": (("AS-01", "装配线 1#"), ("AS-02", "装配线 2#")),
 }
+TONNAGE = {"IM-01": 90, "IM-02": 160, "IM-03": 250, "IM-04": 280}  # clamping force of the presses, t
 # Stage → (work order status, card status); scheduled orders' cards wait to be read or started.
 STATES = {
     stage_machine.SCHEDULING: (m.RELEASED, m.CARD_NEW),
@@ -63,7 +64,9 @@ def _machines() -> dict[int, list[m.Machine]]:
     out: dict[int, list[m.Machine]] = {}
     for code, rows in MACHINES.items():
         shop = workshops[code]
-        out[shop.id] = [m.Machine(workshop_id=shop.id, code=c, name=name) for c, name in rows]
+        out[shop.id] = [
+            m.Machine(workshop_id=shop.id, code=c, name=name, tonnage=TONNAGE.get(c)) for c, name in rows
+        ]
         db.session.add_all(out[shop.id])
     db.session.flush()
     return out

@@ -119,6 +119,10 @@ class RoutingStep(db.Model):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
     setup_minutes: Mapped[int] = mapped_column(default=0)
     seconds_per_unit: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    # After the step before it ends: moving, cooling, drying — the scheduler keeps this gap.
+    transfer_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The press this step needs at least (clamping force, t); None: any machine of the workshop.
+    min_tonnage: Mapped[int | None]
     product: Mapped[Product] = relationship(back_populates="routing")
     workshop: Mapped[Workshop] = relationship()
 

@@ -16,6 +16,7 @@ from extensions import db
 MAX_SETUP_MINUTES = 7 * 24 * 60  # a setup longer than a week is a typo, not a changeover
 SECONDS_PLACES = 2  # RoutingStep.seconds_per_unit is Numeric(10, 2)
 MAX_SECONDS = Decimal("1e8")
+MAX_TONNAGE = 10_000  # the largest presses are a few thousand tonnes
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class StepInput:
     workshop_id: int
     setup_minutes: Any = 0
     seconds_per_unit: Any = Decimal(0)
+    transfer_minutes: Any = 0
+    min_tonnage: Any = None
 
 
 # ---- rules ----
@@ -50,6 +53,19 @@ def step_problems(step: StepInput, workshops: Mapping[int, Workshop]) -> dict[st
         problems["seconds_per_unit"] = _("Enter seconds per unit, 0 or more.")
     elif _places(seconds) > SECONDS_PLACES:
         problems["seconds_per_unit"] = _("Use at most %(n)s decimal places.", n=SECONDS_PLACES)
+    problems.update(_scheduling_problems(step))
+    return problems
+
+
+def _scheduling_problems(step: StepInput) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    transfer = _number(step.transfer_minutes)
+    if transfer is None or transfer != transfer.to_integral_value() or not 0 <= transfer <= MAX_SETUP_MINUTES:
+        problems["transfer_minutes"] = _("Enter whole minutes from 0 to %(max)s.", max=MAX_SETUP_MINUTES)
+    if step.min_tonnage is not None:
+        tons = _number(step.min_tonnage)
+        if tons is None or tons != tons.to_integral_value() or not 1 <= tons <= MAX_TONNAGE:
+            problems["min_tonnage"] = _("Enter whole tonnes from 1 to %(max)s, or nothing.", max=MAX_TONNAGE)
     return problems
 
 
@@ -217,6 +233,8 @@ def _apply(target: RoutingStep, step: StepInput) -> None:
     target.name = step.name.strip()
     target.setup_minutes = int(Decimal(str(step.setup_minutes)))
     target.seconds_per_unit = Decimal(str(step.seconds_per_unit))
+    target.transfer_minutes = int(Decimal(str(step.transfer_minutes)))
+    target.min_tonnage = None if step.min_tonnage is None else int(Decimal(str(step.min_tonnage)))
 
 
 def _renumber(product: Product, ordered: list[RoutingStep]) -> None:

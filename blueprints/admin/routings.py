@@ -29,6 +29,8 @@ class StepForm(FlaskForm):
     workshop_id = SelectField(_l("Workshop"), coerce=int)
     setup_minutes = StringField(_l("Setup (minutes)"), default="0")
     seconds_per_unit = StringField(_l("Seconds per unit"), default="0")
+    transfer_minutes = StringField(_l("Transfer after the step before (minutes)"), default="0")
+    min_tonnage = StringField(_l("Press of at least (t)"), default="")
 
     def fill_workshops(self) -> None:
         self.workshop_id.choices = [
@@ -37,7 +39,12 @@ class StepForm(FlaskForm):
 
     def step(self) -> routings.StepInput:
         return routings.StepInput(
-            self.name.data or "", self.workshop_id.data, self.setup_minutes.data, self.seconds_per_unit.data
+            self.name.data or "",
+            self.workshop_id.data,
+            self.setup_minutes.data,
+            self.seconds_per_unit.data,
+            self.transfer_minutes.data or "0",
+            (self.min_tonnage.data or "").strip() or None,
         )
 
 
@@ -141,6 +148,8 @@ def _form_for(step: RoutingStep) -> StepForm:
         workshop_id=step.workshop_id,
         setup_minutes=str(step.setup_minutes),
         seconds_per_unit=format(step.seconds_per_unit.normalize(), "f"),
+        transfer_minutes=str(step.transfer_minutes or 0),
+        min_tonnage="" if step.min_tonnage is None else str(step.min_tonnage),
     )
     form.fill_workshops()
     if step.workshop_id not in {choice.value for choice in form.workshop_id.choices}:

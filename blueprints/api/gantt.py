@@ -1,6 +1,8 @@
-"""/api/v1/gantt: the planning chart's rows and operations, moving an operation, inserting a rush order."""
+"""/api/v1/gantt: the planning chart's rows and operations, moving (pinning) an operation, re-planning
+and inserting a rush order (preview, then apply)."""
 
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date
 
 import marshmallow as ma
 from flask_login import current_user
@@ -9,7 +11,8 @@ from flask_smorest import Blueprint
 from blueprints.access import roles_required
 from blueprints.api.idempotent import idempotent
 from domain.roles import ADMIN, LEADER, PLANNER, VP
-from domain.scheduling import gantt
+from domain.scheduling import gantt, replan
+from domain.scheduling import settings as scheduling_settings
 
 blp = Blueprint("api_gantt", __name__, url_prefix="/gantt", description="Production plan (Gantt)")
 
@@ -23,15 +26,9 @@ class GanttWindowQuery(ma.Schema):
 class GanttMoveIn(ma.Schema):
     start = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
     end = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
-    machine_id = ma.fields.Integer(load_default=None, allow_none=True)
-
-
-class GanttRushIn(ma.Schema):
-    start = ma.fields.AwareDateTime(
-        load_default=lambda: datetime.now(gantt.UTC),
-        default_timezone=gantt.UTC,
-        metadata={"description": "when the rush work order starts; now when not given"},
-    )
+    # Absent: the operation stays on its machine. Null only for an operation that has none (a workshop
+    # without machines); taking an operation off its machine is refused.
+    machine_id = ma.fields.Integer(allow_none=True)
 
 
 class GroupOut(ma.Schema):
@@ -53,6 +50,8 @@ class ItemOut(ma.Schema):
     status = ma.fields.String()
     rush = ma.fields.Boolean()
     editable = ma.fields.Boolean()
+    pinned = ma.fields.Boolean()
+    days_late = ma.fields.Integer(metadata={"description": "days its end is past the order's due date"})
 
 
 class PlanOut(ma.Schema):
@@ -61,16 +60,67 @@ class PlanOut(ma.Schema):
     window = ma.fields.Dict()
 
 
-class PushedOut(ma.Schema):
+class PlanMoveOut(ma.Schema):
     op_id = ma.fields.Integer()
-    old_start = ma.fields.Function(lambda p: gantt.iso_utc(p.old_start))
-    new_start = ma.fields.Function(lambda p: gantt.iso_utc(p.new_start))
-    new_end = ma.fields.Function(lambda p: gantt.iso_utc(p.new_end))
+    label = ma.fields.String()
+    order = ma.fields.String()
+    old_machine_id = ma.fields.Function(lambda m: m.old[0])
+    old_start = ma.fields.Function(lambda m: gantt.iso_utc(m.old[1]))
+    old_end = ma.fields.Function(lambda m: gantt.iso_utc(m.old[2]))
+    new_machine_id = ma.fields.Function(lambda m: m.new[0])
+    new_start = ma.fields.Function(lambda m: gantt.iso_utc(m.new[1]))
+    new_end = ma.fields.Function(lambda m: gantt.iso_utc(m.new[2]))
 
 
-class RushImpactOut(ma.Schema):
-    inserted = ma.fields.List(ma.fields.Dict())
-    pushed = ma.fields.List(ma.fields.Nested(PushedOut))
+class OrderImpactOut(ma.Schema):
+    order_id = ma.fields.Integer()
+    number = ma.fields.String()
+    priority = ma.fields.String()
+    rush = ma.fields.Boolean()
+    due_date = ma.fields.String()
+    old_finish = ma.fields.Function(lambda o: gantt.iso_utc(o.old_finish))
+    new_finish = ma.fields.Function(lambda o: gantt.iso_utc(o.new_finish))
+    old_days_late = ma.fields.Integer()
+    new_days_late = ma.fields.Integer()
+    delay_hours = ma.fields.Float()
+
+
+class ProposalOut(ma.Schema):
+    moves = ma.fields.List(ma.fields.Nested(PlanMoveOut))
+    orders = ma.fields.List(ma.fields.Nested(OrderImpactOut), metadata={"description": "finish changes"})
+    delayed = ma.fields.List(ma.fields.Nested(OrderImpactOut), metadata={"description": "finish later"})
+    method = ma.fields.String(metadata={"description": "cp-sat, cp-sat optimal, a dispatch rule, current"})
+    seconds = ma.fields.Float()
+    rush_work_order_id = ma.fields.Integer(allow_none=True)
+    token = ma.fields.String(metadata={"description": "send back to apply exactly this plan"})
+
+
+HHMM = ma.validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="HH:MM")
+
+
+class SchedulingSettingsSchema(ma.Schema):
+    shifts = ma.fields.List(
+        ma.fields.List(ma.fields.String(validate=HHMM), validate=ma.validate.Length(equal=2)),
+        validate=ma.validate.Length(min=1, max=4),
+        metadata={"description": '[[start, end], …] plant time, e.g. [["08:00", "16:00"]]'},
+    )
+    weekdays = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(0, 6)), metadata={"description": "0 = Monday"}
+    )
+    days_off = ma.fields.List(ma.fields.Date())
+    frozen_hours = ma.fields.Integer(validate=ma.validate.Range(0, 168))
+    mold_minutes = ma.fields.Integer(validate=ma.validate.Range(0, 1440))
+    lighter_minutes = ma.fields.Integer(validate=ma.validate.Range(0, 1440))
+    colour_minutes = ma.fields.Integer(validate=ma.validate.Range(0, 1440))
+    time_limit_seconds = ma.fields.Float(validate=ma.validate.Range(0.5, 30))
+
+
+class ApplyIn(ma.Schema):
+    token = ma.fields.String(required=True)
+
+
+class AppliedOut(ma.Schema):
+    moved = ma.fields.Integer(metadata={"description": "0 when this plan was applied already"})
 
 
 @blp.route("", methods=["GET"])
@@ -88,29 +138,76 @@ def plan(query: dict):
 @blp.response(200, ItemOut)
 @roles_required(PLANNER, ADMIN)
 def move(body: dict, op_id: int):
-    """Refusals: machine_overlap, operation_order (409), wrong_workshop, unknown_machine, invalid_interval."""
-    op = gantt.move_operation(op_id, body["start"], body["end"], body["machine_id"], current_user)
+    """Refusals: machine_overlap, operation_order (409), wrong_workshop, unknown_machine, machine_required,
+    invalid_interval. Without `machine_id` the operation keeps its machine."""
+    machine_id = body.get("machine_id", gantt.KEEP_MACHINE)
+    op = gantt.move_operation(op_id, body["start"], body["end"], machine_id, current_user)
     return gantt.item(op)
 
 
-@blp.route("/rush/<int:work_order_id>", methods=["GET"])
-@blp.arguments(GanttRushIn, location="query")
-@blp.response(200, RushImpactOut)
+@blp.route("/operations/<int:op_id>/pin", methods=["DELETE"])
+@blp.response(200, ItemOut)
+@roles_required(PLANNER, ADMIN)
+def unpin(op_id: int):
+    """A moved operation is pinned (the re-plan leaves it); unpinning gives it back to the scheduler."""
+    return gantt.item(gantt.unpin_operation(op_id, current_user))
+
+
+@blp.route("/settings", methods=["GET"])
+@blp.response(200, SchedulingSettingsSchema)
+@roles_required(PLANNER, ADMIN, VP, LEADER)
+def get_settings():
+    """The plant calendar (two 8-hour shifts every day by default), frozen window, changeover minutes."""
+    return _settings_out(scheduling_settings.load())
+
+
+@blp.route("/settings", methods=["PUT"])
+@blp.arguments(SchedulingSettingsSchema)
+@idempotent()
+@blp.response(200, SchedulingSettingsSchema)
+@roles_required(PLANNER, ADMIN)
+def put_settings(body: dict):
+    """Change some settings; the others keep their values. Refusal: invalid_calendar."""
+    if "days_off" in body:
+        body["days_off"] = [day.isoformat() for day in body["days_off"]]
+    return _settings_out(scheduling_settings.save(body, current_user))
+
+
+def _settings_out(settings: scheduling_settings.SchedulingSettings) -> dict:
+    return {**asdict(settings), "days_off": [date.fromisoformat(day) for day in settings.days_off]}
+
+
+@blp.route("/replan", methods=["GET"])
+@blp.response(200, ProposalOut)
 @roles_required(PLANNER, ADMIN, VP)
-def rush_impact(query: dict, work_order_id: int):
-    """What inserting this rush work order at `start` pushes later (nothing is changed)."""
-    inserted, pushed = gantt.rush_impact(work_order_id, query["start"])
-    slots = [
-        {"op_id": s.op_id, "start": gantt.iso_utc(s.start), "end": gantt.iso_utc(s.end)} for s in inserted
-    ]
-    return {"inserted": slots, "pushed": pushed}
+def replan_preview():
+    """The proposed plan of every open operation beside the current one; nothing is changed."""
+    return replan.propose()
+
+
+@blp.route("/replan", methods=["POST"])
+@blp.arguments(ApplyIn)
+@idempotent()
+@blp.response(200, AppliedOut)
+@roles_required(PLANNER, ADMIN)
+def replan_apply(body: dict):
+    """Apply a previewed plan in one transaction. Refusals: plan_changed (409), invalid_plan."""
+    return {"moved": replan.apply(body["token"], current_user)}
+
+
+@blp.route("/rush/<int:work_order_id>", methods=["GET"])
+@blp.response(200, ProposalOut)
+@roles_required(PLANNER, ADMIN, VP)
+def rush_preview(work_order_id: int):
+    """The re-plan with this approved rush work order first: `delayed` lists the orders it delays."""
+    return replan.propose(rush_work_order_id=work_order_id)
 
 
 @blp.route("/rush/<int:work_order_id>", methods=["POST"])
-@blp.arguments(GanttRushIn)
+@blp.arguments(ApplyIn)
 @idempotent()
-@blp.response(200, RushImpactOut)
+@blp.response(200, AppliedOut)
 @roles_required(PLANNER, ADMIN)
-def insert_rush(body: dict, work_order_id: int):
-    pushed = gantt.insert_rush(work_order_id, body["start"], current_user)
-    return {"inserted": [], "pushed": pushed}
+def rush_apply(body: dict, work_order_id: int):
+    """Apply the previewed rush insertion; applying it again moves nothing."""
+    return {"moved": replan.apply(body["token"], current_user, rush_work_order_id=work_order_id)}

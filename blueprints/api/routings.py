@@ -20,6 +20,8 @@ class StepIn(ma.Schema):
     workshop_id = ma.fields.Integer(required=True)
     setup_minutes = ma.fields.Integer(load_default=0)
     seconds_per_unit = ma.fields.Decimal(load_default=0)
+    transfer_minutes = ma.fields.Integer(load_default=0, metadata={"description": "after the step before"})
+    min_tonnage = ma.fields.Integer(load_default=None, allow_none=True, metadata={"description": "press, t"})
 
 
 class StepChange(ma.Schema):
@@ -27,6 +29,8 @@ class StepChange(ma.Schema):
     workshop_id = ma.fields.Integer()
     setup_minutes = ma.fields.Integer()
     seconds_per_unit = ma.fields.Decimal()
+    transfer_minutes = ma.fields.Integer()
+    min_tonnage = ma.fields.Integer(allow_none=True)
 
 
 class OrderIn(ma.Schema):
@@ -44,6 +48,8 @@ class StepOut(ma.Schema):
     workshop_name = ma.fields.String(attribute="workshop.name")
     setup_minutes = ma.fields.Integer()
     seconds_per_unit = decimal_out()
+    transfer_minutes = ma.fields.Integer()
+    min_tonnage = ma.fields.Integer(allow_none=True)
 
 
 class RoutingOut(ma.Schema):
@@ -59,6 +65,8 @@ def _changed(step: RoutingStep, body: dict) -> routings.StepInput:
         workshop_id=body.get("workshop_id", step.workshop_id),
         setup_minutes=body.get("setup_minutes", step.setup_minutes),
         seconds_per_unit=body.get("seconds_per_unit", step.seconds_per_unit),
+        transfer_minutes=body.get("transfer_minutes", step.transfer_minutes),
+        min_tonnage=body.get("min_tonnage", step.min_tonnage),
     )
 
 

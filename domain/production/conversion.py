@@ -19,6 +19,7 @@ from domain.orders import Order
 from domain.production import numbering, planning
 from domain.production.models import Machine, Operation, TaskCard, WorkOrder
 from domain.production.stages import move_order
+from domain.scheduling import replan
 from domain.transactions import write_transaction
 from extensions import db
 
@@ -57,6 +58,7 @@ def convert_to_production(order_id: int, actor: Any, team_id: int | None = None)
         boms.lock_bom_version(bom)
         db.session.add(work_order)
         db.session.flush()
+        replan.place_work_order(work_order, actor)  # by due date and priority among the plan, not appended
         card = new_card(work_order, order, team)
         db.session.add(card)
         db.session.flush()  # defaults (status, created_at) filled before anyone reads the card

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
@@ -47,7 +47,18 @@ class Machine(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
+    tonnage: Mapped[int | None]  # clamping force (t) of a press: a routing step may ask for at least so much
     workshop: Mapped[Workshop] = relationship()
+
+
+class SchedulingSettingsRecord(db.Model):
+    """The scheduler's settings a planner changed (shifts, days off, frozen window, changeover minutes);
+    a single row (id 1), the plant defaults when absent (domain/scheduling/settings.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    settings: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
 class ProductionCounter(db.Model):
@@ -104,6 +115,8 @@ class Operation(db.Model):
     planned_start: Mapped[datetime]
     planned_end: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    # Placed by hand on the Gantt: the scheduler leaves it where it is until a planner unpins it.
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     good_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
     scrap_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
     work_order: Mapped[WorkOrder] = relationship(back_populates="operations")

@@ -1,24 +1,26 @@
-"""The Gantt's data and changes (DESIGN §4): rows per workshop and machine, moving one operation, and
-inserting an approved rush work order ahead of the queue. The rules themselves are in rules.py."""
+"""The Gantt's data and changes (DESIGN §4): rows per workshop and machine, moving (and so pinning) one
+operation, unpinning it. The move rules are in rules.py; re-planning and rush insertion in replan.py."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from domain import audit
 from domain.errors import DomainError, NotFound
 from domain.masterdata import Workshop
 from domain.production.models import DONE, Machine, Operation, WorkOrder
-from domain.scheduling.rules import Pushed, Slot, check_move, push_later
+from domain.scheduling.rules import Slot, check_move
 from domain.transactions import write_transaction
 from extensions import db
 
 MAX_WINDOW = timedelta(days=62)
+KEEP_MACHINE: Any = object()  # move_operation's machine_id when the caller did not name one
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,15 @@ def item(op: Operation) -> dict[str, Any]:
         "status": op.status,
         "rush": order.is_rush,
         "editable": op.status != DONE,
+        "pinned": op.pinned,
+        "days_late": days_late(op.planned_end, order.due_date),
     }
+
+
+def days_late(end: datetime, due: date) -> int:
+    """Whole days an end (naive UTC) falls after the due date, in the plant's time zone."""
+    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    return max(0, (end.replace(tzinfo=UTC).astimezone(zone).date() - due).days)
 
 
 def plan(window: Window, workshop_id: int | None = None) -> dict[str, Any]:
@@ -130,10 +140,11 @@ def plan(window: Window, workshop_id: int | None = None) -> dict[str, Any]:
     }
 
 
-def move_operation(
-    op_id: int, start: datetime, end: datetime, machine_id: int | None, actor: Any
-) -> Operation:
-    """Move (and maybe re-machine) one operation in one transaction, or refuse with the reason."""
+def move_operation(op_id: int, start: datetime, end: datetime, machine_id: Any, actor: Any) -> Operation:
+    """Move (and maybe re-machine) one operation in one transaction, or refuse with the reason.
+
+    `machine_id` KEEP_MACHINE keeps the current machine; None is refused for an operation that has one,
+    so a move never takes an operation off its machine (and past the overlap check)."""
     start, end = naive_utc(start), naive_utc(end)
     with write_transaction():
         op = _locked_operation(op_id)
@@ -141,6 +152,7 @@ def move_operation(
             raise DomainError(
                 "operation_finished", _("A finished operation cannot be moved."), {}, status=409
             )
+        machine_id = _target_machine(op, machine_id)
         machine = _machine_for(op, machine_id)
         moved = Slot(op.id, op.work_order_id, op.seq, op.workshop_id, machine_id, start, end, "")
         check_move(moved, _machine_slots(machine, start, end), [slot_of(o) for o in _siblings(op)])
@@ -149,83 +161,21 @@ def move_operation(
             "end": op.planned_end.isoformat(),
             "machine_id": op.machine_id,
         }
-        op.planned_start, op.planned_end, op.machine_id = start, end, machine_id
+        # Placed by hand: the scheduler leaves it there until a planner unpins it.
+        op.planned_start, op.planned_end, op.machine_id, op.pinned = start, end, machine_id, True
         after = {"start": start.isoformat(), "end": end.isoformat(), "machine_id": machine_id}
         audit.record("operation.moved", "operation", op.id, audit.diff(before, after), actor=actor)
-        _sync_work_order_window(op.work_order)
+        sync_work_order_window(op.work_order)
     return op
 
 
-def rush_impact(work_order_id: int, start: datetime) -> tuple[list[Slot], list[Pushed]]:
-    """Where the rush work order's operations go when started at `start`, and what that pushes later."""
-    start = naive_utc(start)
-    work_order = db.session.get(WorkOrder, work_order_id)
-    if work_order is None:
-        raise NotFound(_("Work order"), work_order_id)
-    if not work_order.order.is_rush:
-        raise DomainError(
-            "not_rush", _("Only an approved rush order is inserted ahead of the queue."), {}, status=409
-        )
-    inserted, cursor = [], start
-    for op in work_order.operations:  # back to back, in routing order, each on its current machine
-        duration = op.planned_end - op.planned_start
-        inserted.append(
-            Slot(
-                op.id, op.work_order_id, op.seq, op.workshop_id, op.machine_id, cursor, cursor + duration, ""
-            )
-        )
-        cursor += duration
-    machines = {s.machine_id for s in inserted if s.machine_id}
-    queue = db.session.scalars(
-        select(Operation)
-        .options(joinedload(Operation.work_order))
-        .where(
-            Operation.planned_end > start, Operation.status != DONE, Operation.work_order_id != work_order_id
-        )
-        .where(
-            or_(
-                Operation.machine_id.in_(machines),
-                Operation.work_order_id.in_(_work_orders_on(machines, start)),
-            )
-        )
-    ).unique()
-    return inserted, push_later(inserted, [slot_of(op) for op in queue])
-
-
-def insert_rush(work_order_id: int, start: datetime, actor: Any) -> list[Pushed]:
-    """Apply rush_impact: the rush operations at their new times, every pushed operation shifted."""
-    start = naive_utc(start)
+def unpin_operation(op_id: int, actor: Any) -> Operation:
     with write_transaction():
-        inserted, pushed = rush_impact(work_order_id, start)
-        ops = {
-            op.id: op
-            for op in db.session.scalars(
-                select(Operation).where(
-                    Operation.id.in_([s.op_id for s in inserted] + [p.op_id for p in pushed])
-                )
-            )
-        }
-        for slot in inserted:
-            ops[slot.op_id].planned_start, ops[slot.op_id].planned_end = slot.start, slot.end
-        for push in pushed:
-            ops[push.op_id].planned_start, ops[push.op_id].planned_end = push.new_start, push.new_end
-        for work_order in {op.work_order for op in ops.values()}:
-            _sync_work_order_window(work_order)
-        audit.record(
-            "work_order.rush_inserted",
-            "work_order",
-            work_order_id,
-            {"start": start.isoformat(), "pushed": [p.op_id for p in pushed]},
-            actor=actor,
-        )
-    return pushed
-
-
-def _work_orders_on(machines: Iterable[int], start: datetime):
-    """Work orders with an operation on one of the machines: their later steps may be pushed too."""
-    return select(Operation.work_order_id).where(
-        Operation.machine_id.in_(list(machines)), Operation.planned_end > start
-    )
+        op = _locked_operation(op_id)
+        if op.pinned:
+            op.pinned = False
+            audit.record("operation.unpinned", "operation", op.id, {"pinned": [True, False]}, actor=actor)
+    return op
 
 
 def _locked_operation(op_id: int) -> Operation:
@@ -233,6 +183,18 @@ def _locked_operation(op_id: int) -> Operation:
     if op is None:
         raise NotFound(_("Operation"), op_id)
     return op
+
+
+def _target_machine(op: Operation, machine_id: Any) -> int | None:
+    if machine_id is KEEP_MACHINE:
+        return op.machine_id
+    if machine_id is None and op.machine_id is not None:
+        raise DomainError(
+            "machine_required",
+            _("An operation on a machine stays on a machine: choose one."),
+            {"machine_id": _("Choose a machine.")},
+        )
+    return machine_id
 
 
 def _machine_for(op: Operation, machine_id: int | None) -> Machine | None:
@@ -267,7 +229,7 @@ def _siblings(op: Operation) -> list[Operation]:
     return [o for o in op.work_order.operations if o.id != op.id]
 
 
-def _sync_work_order_window(work_order: WorkOrder) -> None:
+def sync_work_order_window(work_order: WorkOrder) -> None:
     """The work order spans its operations, so lists and the kitting zone see the new dates."""
     ops = work_order.operations
     if ops:

@@ -1,4 +1,4 @@
-"""Gantt rules of DESIGN §4 on plain values: where an operation may be moved, and what a rush pushes later.
+"""Gantt rules of DESIGN §4 on plain values: where an operation may be moved by hand.
 
 An operation occupies one machine (or, before it is given one, its workshop) from `start` to `end`.
 Two rules hold on every plan: no two operations overlap on one machine, and the operations of one
@@ -8,7 +8,7 @@ can put the bar back and say why.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -29,14 +29,6 @@ class Slot:
 
     def overlaps(self, other: "Slot") -> bool:
         return self.start < other.end and other.start < self.end
-
-
-@dataclass(frozen=True)
-class Pushed:
-    op_id: int
-    old_start: datetime
-    new_start: datetime
-    new_end: datetime
 
 
 def check_move(moved: Slot, machine_ops: Iterable[Slot], siblings: Iterable[Slot]) -> None:
@@ -77,47 +69,3 @@ def check_move(moved: Slot, machine_ops: Iterable[Slot], siblings: Iterable[Slot
                 {"end": _("After the next operation starts.")},
                 status=409,
             )
-
-
-def push_later(inserted: Iterable[Slot], plan: Iterable[Slot]) -> list[Pushed]:
-    """Shift the plan so the inserted operations keep their times; return the operations pushed later.
-
-    Operations are visited by start time; each starts at the latest of its planned start, the end of
-    the previous operation on its machine and the end of its predecessor in the work order. Durations
-    never change and nothing is pulled earlier, so the result is the plan a planner would draw by hand.
-    """
-    fixed = list(inserted)
-    fixed_ids = {slot.op_id for slot in fixed}
-    machine_free: dict[int | None, datetime] = {}
-    ends: dict[int, dict[int, datetime]] = {}  # work order → seq → planned end
-    for slot in fixed:
-        ends.setdefault(slot.work_order_id, {})[slot.seq] = slot.end
-    pushed: list[Pushed] = []
-    queue = sorted((s for s in plan if s.op_id not in fixed_ids), key=lambda s: (s.start, s.seq, s.op_id))
-    for slot in queue:
-        before = ends.get(slot.work_order_id, {})
-        earliest = max(
-            [slot.start, machine_free.get(slot.machine_id, slot.start)]
-            + [end for seq, end in before.items() if seq < slot.seq]
-        )
-        earliest = _after_fixed(slot, earliest, fixed)
-        moved = replace(slot, start=earliest, end=earliest + (slot.end - slot.start))
-        if moved.start > slot.start:
-            pushed.append(Pushed(slot.op_id, slot.start, moved.start, moved.end))
-        if moved.machine_id is not None:
-            machine_free[moved.machine_id] = moved.end
-        ends.setdefault(moved.work_order_id, {})[moved.seq] = moved.end
-    return pushed
-
-
-def _after_fixed(slot: Slot, start: datetime, fixed: list[Slot]) -> datetime:
-    """The first start at or after `start` where `slot` does not overlap an inserted operation."""
-    duration = slot.end - slot.start
-    moved = True
-    while moved:
-        moved = False
-        for other in fixed:
-            same_machine = slot.machine_id is not None and other.machine_id == slot.machine_id
-            if same_machine and start < other.end and other.start < start + duration:
-                start, moved = other.end, True
-    return start

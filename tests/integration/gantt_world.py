@@ -90,3 +90,62 @@ def reload(op: Operation) -> Operation:
 
 
 __all__ = ["Order", "Plan", "at", "build_plan", "iso", "reload"]
+
+
+@dataclass
+class RushPlan:
+    machine: Machine
+    started: WorkOrder  # running now on the machine: never moves
+    queue: list[WorkOrder]  # two B orders planned after it
+    rush: WorkOrder  # an approved rush order planned last, due tomorrow
+
+
+def build_rush_plan(tag: str = "R") -> RushPlan:
+    """One workshop with one press: a running operation, two queued orders of 8 hours each (the first
+    past the frozen window), and a 12-hour rush order at the end of the queue."""
+    cust = order_data.customer(f"C-{tag}")
+    prod = order_data.product(f"P-{tag}", workshop_code=f"{tag}1")
+    shop = order_data.workshop(f"{tag}1")
+    leader = make_user(f"{tag}-leader", ["leader"])
+    team = order_data.team_with_leader(leader.id, f"{tag}1")
+    machine = Machine(workshop_id=shop.id, code=f"{tag}-IM-01", name="海天 1")
+    db.session.add(machine)
+    db.session.flush()
+    bom = db.session.scalars(db.select(BomVersion).where(BomVersion.product_id == prod.id)).first()
+    now = datetime.utcnow().replace(second=0, microsecond=0)
+
+    def work_order(n: int, quantity: int, start: datetime, hours: int, **kw) -> WorkOrder:
+        rush = kw.pop("rush", False)
+        order = order_data.order_in_stage(cust, prod, "scheduling", number=f"SO-{tag}-{n}", **kw)
+        order.is_rush = rush
+        wo = WorkOrder(
+            number=f"WO-{tag}-{n:04}",
+            order_id=order.id,
+            product_id=prod.id,
+            bom_version_id=bom.id,
+            quantity=Decimal(quantity),
+            team_id=team.id,
+        )
+        end = start + timedelta(hours=hours)
+        wo.operations = [
+            Operation(
+                seq=1,
+                name="注塑",
+                workshop_id=shop.id,
+                machine_id=machine.id,
+                planned_start=start,
+                planned_end=end,
+            )
+        ]
+        wo.planned_start, wo.planned_end = start, end
+        db.session.add(wo)
+        db.session.commit()
+        return wo
+
+    started = work_order(1, 100, now - timedelta(hours=1), 2, due_in=10)
+    started.operations[0].status = "started"
+    db.session.commit()
+    first = work_order(2, 700, now + timedelta(hours=9), 8, due_in=10)  # 60 min setup + 700 × 36 s = 8 h
+    second = work_order(3, 700, now + timedelta(hours=17), 8, due_in=12, priority="C")
+    rush = work_order(4, 1100, now + timedelta(hours=25), 12, due_in=1, rush=True)
+    return RushPlan(machine, started, [first, second], rush)

@@ -4,7 +4,7 @@ machines, an active BOM, a team with its leader, and confirmed orders ready to c
 from decimal import Decimal
 
 from domain.masterdata import RoutingStep, Team
-from domain.production.models import Machine
+from domain.production.models import Machine, SchedulingSettingsRecord
 from domain.users import User
 from extensions import db
 from tests.conftest import make_user
@@ -35,13 +35,21 @@ class Plant:
                 Machine(workshop_id=assembly.id, code="AS-01", name="装配线 1"),
             ]
         )
+        # Round the clock, so planned times here read as plain minutes whatever the hour of the run
+        # (the plant default of two shifts pauses operations overnight: tests/unit/test_scheduler.py).
+        db.session.add(SchedulingSettingsRecord(id=1, settings={"shifts": [["00:00", "24:00"]]}))
         db.session.commit()
         self.team: Team = data.team_with_leader(self.leader.id, "W1")
         self.customer = data.customer("C001")
         self._orders = 0
 
-    def confirmed_order(self, quantity: int = 1000):
+    def confirmed_order(self, quantity: int = 1000, **kw):
         self._orders += 1
         return data.order_in_stage(
-            self.customer, self.product, "confirmed", number=f"SO-P-{self._orders:03d}", quantity=quantity
+            self.customer,
+            self.product,
+            "confirmed",
+            number=f"SO-P-{self._orders:03d}",
+            quantity=quantity,
+            **kw,
         )

@@ -69,6 +69,18 @@ def test_second_order_waits_for_the_machine_the_first_occupies(client, auth, pla
     assert a2[1]["planned_start"] >= a1[1]["planned_end"]
 
 
+def test_an_urgent_order_converted_last_goes_ahead_of_a_queued_later_one(client, auth, plant):
+    queued = [convert(client, auth, plant.confirmed_order(priority="C").id).json for _ in range(4)]
+    urgent = plant.confirmed_order(priority="A", due_in=0)  # late whatever happens: the less the better
+    body = convert(client, auth, urgent.id).json
+    molding = [db.session.get(Operation, q["operations"][0]["id"]) for q in queued]
+    rush = db.session.get(Operation, body["operations"][0]["id"])
+    # two presses: the first two C orders run now (inside the frozen window); appended, the A order
+    # would wait for the third and fourth, placed by the rules it goes ahead of one of them
+    assert rush.planned_start == min(op.planned_end for op in molding[:2])
+    assert rush.planned_start < max(op.planned_start for op in molding[2:])
+
+
 def test_convert_refused_unless_confirmed(client, auth, plant):
     quote = data.order_in_stage(plant.customer, plant.product, "quote", number="SO-Q-1")
     response = convert(client, auth, quote.id)

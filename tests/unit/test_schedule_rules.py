@@ -1,11 +1,11 @@
-"""The Gantt's move rules and rush insertion on plain slots (DESIGN §4)."""
+"""The Gantt's move rules on plain slots (DESIGN §4); rush insertion is a re-plan (test_scheduler.py)."""
 
 from datetime import datetime, timedelta
 
 import pytest
 
 from domain.errors import DomainError
-from domain.scheduling.rules import Slot, check_move, push_later
+from domain.scheduling.rules import Slot, check_move
 
 T0 = datetime(2026, 11, 25, 8, 0)
 
@@ -51,20 +51,3 @@ def test_touching_end_to_start_is_allowed():
 
 def test_empty_interval_is_refused():
     assert refusal(slot(1, 10, 1, 7, 2, 0), [], []).code == "invalid_interval"
-
-
-def test_rush_inserted_on_a_machine_pushes_the_overlapping_queue_and_their_successors():
-    rush = slot(100, 50, 1, 7, 0, 3)  # 08:00–11:00 on machine 7
-    plan = [
-        slot(1, 10, 1, 7, 0, 2),  # 08–10 on 7: pushed to 11–13
-        slot(2, 10, 2, 8, 2, 2),  # 10–12 on 8, successor of op 1: pushed to 13–15
-        slot(3, 20, 1, 7, 2, 1),  # 10–11 on 7: pushed after op 1 to 13–14
-        slot(4, 30, 1, 8, 0, 1),  # other machine, untouched
-    ]
-    pushed = {p.op_id: (p.new_start, p.new_end) for p in push_later([rush], plan)}
-    hour = lambda h: T0 + timedelta(hours=h)  # noqa: E731
-    assert pushed == {1: (hour(3), hour(5)), 2: (hour(5), hour(7)), 3: (hour(5), hour(6))}
-
-
-def test_nothing_is_pushed_when_the_rush_fits_a_gap():
-    assert push_later([slot(100, 50, 1, 7, 2, 1)], [slot(1, 10, 1, 7, 0, 2), slot(2, 20, 1, 7, 3, 1)]) == []
