@@ -52,8 +52,8 @@ def test_gantt_drag_onto_an_occupied_machine_is_refused_and_reverted(
     message = page.get_by_test_id("gantt-message")
     expect(message).to_contain_text("already busy")
     expect(message).to_contain_text(first_no)
-    page.wait_for_timeout(300)
-    assert abs(second.bounding_box()["x"] - before["x"]) < 2  # back where it was
+    back = "([bar, x]) => Math.abs(bar.getBoundingClientRect().x - x) < 2"  # back where it was
+    page.wait_for_function(back, arg=[second.element_handle(), before["x"]])
     screenshot(page, "refused")
     with live_server.app.app_context():
         assert db.session.get(Operation, second_op).planned_start == at(6)
