@@ -38,7 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    import domain.models  # noqa: F401  (every table registered before migrate/create_all)
+    import domain.models
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -51,7 +51,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     # Handlers first: Flask-SocketIO hands its list of handlers to every server init_app creates, but a
     # handler declared after the first init_app lands on that server only (a second app had none).
-    import realtime  # registers the Socket.IO handlers (and realtime.dashboard below its own)
+    import domain.events.reactions  # noqa: F401  (the in-transaction side of every domain event)
+    import realtime  # registers the Socket.IO handlers and notifiers (and realtime.dashboard below its own)
     import realtime.dashboard  # noqa: F401  (live dashboards, DESIGN §9)
 
     queue = app.config.get("REDIS_URL")

@@ -18,7 +18,6 @@ from domain import changes, roles
 from domain.errors import DomainError
 from domain.masterdata import Product
 from extensions import db
-from realtime import change_notices
 
 bp = Blueprint("order_changes", __name__, url_prefix="/changes")
 
@@ -53,12 +52,11 @@ def acknowledge(notice_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        recipient = changes.acknowledge(notice_id, current_user)
+        changes.acknowledge(notice_id, current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
-        change_notices.notify_acknowledged(recipient)
         flash(_("Thank you: the change is acknowledged."))
     return redirect(_back(url_for(".inbox")))
 
@@ -75,7 +73,6 @@ def new_process_notice():
         except DomainError as error:
             show_on_form(form, error)
         else:
-            change_notices.notify_recipients(notice)
             flash(
                 _(
                     "Process change notice sent to %(num)d people.",

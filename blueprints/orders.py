@@ -26,7 +26,6 @@ from domain.masterdata import Customer, Product
 from domain.order_service import DRAWING_ROLES, ORDER_ROLES, TRANSITION_ROLES
 from domain.scheduling import replan
 from extensions import db
-from realtime import change_notices
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
@@ -88,28 +87,23 @@ def _save(form: OrderForm, order_id: int | None):
     """Create or update, then store the drawing if one was chosen; returns the order or None when the
     form shows a refusal. Each step is its own transaction: what was saved stays saved."""
     today = order_service.plant_today()
-    notices = []
     try:
         if order_id is None:
             order = order_service.create_order(form.order_data(False), current_user, today)
         else:
             current = order_service.get_order(order_id, current_user)
             data = form.order_data(confirmed=current.stage != stage_machine.QUOTE)
-            order, notice = order_service.update_order(
+            order, _notice = order_service.update_order(
                 order_id, data, current_user, today, locale(), form.note.data or ""
             )
-            notices.append(notice)
         upload = form.drawing.data
         if upload is not None and getattr(upload, "filename", ""):
-            _drawing, notice = order_service.upload_drawing(
+            order_service.upload_drawing(
                 order.id, upload.stream, upload.filename, upload_dir(), current_user, form.note.data or ""
             )
-            notices.append(notice)
     except DomainError as error:
         show_on_form(form, error, {"sample_drawing": "drawing", "customer": "customer_code"})
         return None
-    for notice in filter(None, notices):
-        change_notices.notify_recipients(notice)
     return order
 
 

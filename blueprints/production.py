@@ -15,7 +15,6 @@ from domain.production import conversion, task_cards, work_orders
 from domain.production import models as m
 from domain.production.card_payload import card_payload
 from extensions import db
-from realtime import task_cards as live
 
 bp = Blueprint("production", __name__)
 
@@ -65,7 +64,6 @@ def convert(order_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("orders.detail", order_id=order_id))
-    live.push_new_card(converted.card)
     flash(_("Work order %(number)s created; the team's card is sent.", number=converted.work_order.number))
     return redirect(url_for(".work_order", work_order_id=converted.work_order.id))
 

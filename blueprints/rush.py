@@ -14,7 +14,6 @@ from blueprints.admin.refusals import show_on_form
 from domain import order_service, roles, rush_orders
 from domain.errors import DomainError
 from domain.rush_score import COMPLEXITY, CUSTOMER, MARGIN, MATERIAL, URGENCY
-from extensions import socketio
 
 bp = Blueprint("rush", __name__, url_prefix="/rush")
 
@@ -70,8 +69,6 @@ def new(order_id: int):
         except DomainError as error:
             show_on_form(form, error)
         else:
-            if rush.status == rush_orders.PENDING_VP:
-                socketio.emit("rush_pending", {"id": rush.id, "order_number": order.number}, to="role:vp")
             return redirect(url_for(".detail", request_id=rush.id))
     return render_template("orders/rush_new.html", form=form, order=order), 422 if form.errors else 200
 

@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
-from domain import audit, keyset, roles
+from domain import audit, events, keyset, roles
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
+from domain.events.types import NoticeAcknowledged, ProcessChanged, SpecChanged
 from domain.masterdata import Product, RoutingStep, Team
 from domain.orders import Order
-from domain.production.models import FINISHED, WorkOrder
+from domain.production.models import CANCELLED, FINISHED, WorkOrder
 from domain.transactions import write_transaction
 from domain.users import User, UserRole
 from extensions import db
@@ -91,7 +92,7 @@ def _routing_leaders(product_id: int) -> dict[int, str] | None:
 
 def _work_order_leaders(which) -> dict[int, str] | None:
     """Leaders of the teams holding the open work orders `which` selects; None when there are none."""
-    open_orders = select(WorkOrder.team_id).where(which, WorkOrder.status != FINISHED)
+    open_orders = select(WorkOrder.team_id).where(which, WorkOrder.status.not_in((FINISHED, CANCELLED)))
     if db.session.execute(open_orders.limit(1)).first() is None:
         return None
     query = select(Team.leader_id).where(
@@ -157,6 +158,7 @@ def record_spec_change(order: Order, changes: dict[str, list[Any]], note: str, a
     )
     db.session.flush()
     audit.record("change_record", "change_notice", notice.id, {"order": [None, order.number]}, actor=actor)
+    events.record(SpecChanged(getattr(actor, "id", None), order.id, notice.id))
     return notice
 
 
@@ -183,6 +185,7 @@ def create_process_notice(product_model: str, title: str, body: str, actor: Any)
     audit.record(
         "process_notice", "change_notice", notice.id, {"product": [None, product.model]}, actor=actor
     )
+    events.record(ProcessChanged(getattr(actor, "id", None), product.id, notice.id))
     db.session.commit()
     return notice
 
@@ -226,6 +229,7 @@ def acknowledge(notice_id: int, user: Any) -> ChangeRecipient:
             notice.completed_at = max(r.acknowledged_at for r in notice.recipients)  # type: ignore[type-var]
             notice.response_seconds = int((notice.completed_at - notice.created_at).total_seconds())
         audit.record("change_ack", "change_notice", notice.id, {"acknowledged": [False, True]}, actor=user)
+        events.record(NoticeAcknowledged(user.id, notice.id, user.id))
     return mine
 
 

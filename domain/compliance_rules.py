@@ -50,38 +50,39 @@ class OrderSubmission(db.Model):
 # ---- the rule table ----
 
 
-def ensure_default_rules() -> int:
+def ensure_default_rules(commit: bool = True) -> int:
     """Add each of the 8 default rules that is missing (by code); returns how many were added.
 
     Idempotent and needs no request: seed-demo, the CLI and the first submission may all call it.
-    An admin's edits to a default rule are kept: an existing row is never overwritten."""
+    An admin's edits to a default rule are kept: an existing row is never overwritten. Inside a use
+    case (`commit=False`) the rows join the caller's transaction in a savepoint, so seeding never
+    commits a half-done change of the caller's."""
     existing = set(db.session.execute(select(ComplianceRule.code)).scalars())
-    added = 0
-    for position, rule in enumerate(DEFAULT_RULES):
-        if rule.code in existing:
-            continue
-        db.session.add(
-            ComplianceRule(
-                code=rule.code,
-                kind=BUILTIN,
-                field=rule.field,
-                message_en=rule.message_en,
-                message_zh=rule.message_zh,
-                position=position,
-            )
-        )
-        added += 1
-    if added:
-        try:
-            db.session.commit()
-        except IntegrityError:  # another worker seeded them at the same moment
-            db.session.rollback()
-            return 0
-    return added
+    missing = [(p, rule) for p, rule in enumerate(DEFAULT_RULES) if rule.code not in existing]
+    if not missing:
+        return 0
+    try:
+        with db.session.begin_nested():
+            for position, rule in missing:
+                db.session.add(
+                    ComplianceRule(
+                        code=rule.code,
+                        kind=BUILTIN,
+                        field=rule.field,
+                        message_en=rule.message_en,
+                        message_zh=rule.message_zh,
+                        position=position,
+                    )
+                )
+    except IntegrityError:  # another worker seeded them at the same moment
+        return 0
+    if commit:
+        db.session.commit()
+    return len(missing)
 
 
 def all_rules() -> list[ComplianceRule]:
-    ensure_default_rules()
+    ensure_default_rules(commit=False)
     query = select(ComplianceRule).order_by(ComplianceRule.position, ComplianceRule.id)
     return list(db.session.execute(query).scalars())
 

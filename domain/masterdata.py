@@ -61,6 +61,9 @@ class Sku(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default="material")  # material | part | finished
     safety_stock: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
     active: Mapped[bool] = mapped_column(default=True)
+    # The colour a colour-specific material (masterbatch, paint) gives, as words a customer's colour
+    # notes use ("灰色|Cool Gray"): a spec change of colour swaps it for the SKU of the new colour.
+    colour: Mapped[str | None] = mapped_column(String(100))
 
 
 class BomVersion(db.Model):

@@ -44,7 +44,8 @@ TRANSITION_ROLES = {
     stage_machine.IN_PRODUCTION: {roles.PLANNER, roles.LEADER, roles.ADMIN},
     stage_machine.AWAITING_QC: {roles.PLANNER, roles.LEADER, roles.ADMIN},
     stage_machine.SHIPPED: {roles.QC, roles.WAREHOUSE, roles.ADMIN},
-    stage_machine.CANCELLED: {roles.SALES, roles.VP, roles.ADMIN},
+    stage_machine.ON_HOLD: {roles.SALES, roles.PLANNER, roles.VP, roles.ADMIN},
+    stage_machine.CANCELLED: {roles.SALES, roles.PLANNER, roles.VP, roles.ADMIN},
 }
 # Everyone but sales sees every order; a salesperson sees the orders they created (their customers).
 SEE_ALL_ROLES = frozenset(
@@ -309,9 +310,18 @@ def submit_order(order_id: int, actor: Any, today: date, locale: str) -> Order:
 # ---- stages ----
 
 
-def transition(order_id: int, to_stage: str, actor: Any, today: date, locale: str) -> Order:
+def transition(
+    order_id: int, to_stage: str, actor: Any, today: date, locale: str, reason: str | None = None
+) -> Order:
+    """One stage forward; a hold or cancel (with its reason) goes through domain/order_stops.py."""
+    from domain import order_stops  # it reads orders through this module
+
     if to_stage == stage_machine.CONFIRMED:
         return submit_order(order_id, actor, today, locale)
+    if to_stage == stage_machine.CANCELLED:
+        return order_stops.cancel_order(order_id, reason or "", actor)
+    if to_stage == stage_machine.ON_HOLD:
+        return order_stops.hold_order(order_id, reason or "", actor)
     order = db_get_order(order_id, lock=True)
     if not may_view(actor, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)

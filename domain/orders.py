@@ -42,6 +42,9 @@ class Order(db.Model):
     color_notes: Mapped[str | None] = mapped_column(String(500))
     original_ref: Mapped[str | None] = mapped_column(String(64))
     is_rush: Mapped[bool] = mapped_column(default=False)  # the rush channel was opened for it (§3.3)
+    # While on hold: the stage it resumes to. The reason of the last hold or cancel, shown on the order.
+    held_from: Mapped[str | None] = mapped_column(String(16))
+    stop_reason: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -61,6 +64,7 @@ class OrderStageEvent(db.Model):
     to_stage: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str | None] = mapped_column(String(500))  # cancel and hold carry one
     order: Mapped[Order] = relationship(back_populates="stage_events")
 
 

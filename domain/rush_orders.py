@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, Numeric, String, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from domain import audit, keyset, rush_delays, rush_inputs
+from domain import audit, events, keyset, rush_delays, rush_inputs
 from domain.clock import utcnow
 from domain.errors import Conflict, DomainError, NotFound
+from domain.events.types import RushRequested
 from domain.orders import Order
 from domain.rush_score import RushInputs, RushScore, RushSettings, score_rush
 from domain.users import User
@@ -166,6 +167,8 @@ def request_rush(ask: RushAsk, actor: Any, today: date) -> RushRequest:
     )
     if request.status == OPEN:
         _open_channel(request, settings, actor)
+    else:
+        events.record(RushRequested(getattr(actor, "id", None), request.id))
     db.session.commit()
     return request
 

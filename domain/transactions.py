@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from domain.events.bus import prepare as prepare_notifications
 from extensions import db
 
 _OPEN = "write_transaction_open"
@@ -107,6 +108,7 @@ def write_at_commit(statement: Executable, params: dict[str, Any]) -> None:
 
 
 def _commit(session: Session) -> None:
+    prepare_notifications(session)  # before the pipelined writes: their COMMIT closes the transaction
     if writes := session.info.pop(_WRITES, []):
         session.flush()  # the ORM's own inserts read their ids back: not inside a pipeline
         with _with_the_commit(session.connection()):

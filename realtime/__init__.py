@@ -23,4 +23,4 @@ def on_connect(auth=None):
     return True
 
 
-from realtime import change_notices, task_cards  # noqa: E402, F401  (their handlers register on import)
+from realtime import change_notices, notifiers, task_cards  # noqa: E402, F401  (they register on import)

@@ -12,7 +12,6 @@ from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import changes, order_service, roles
 from domain.errors import DomainError
-from realtime import change_notices
 
 blp = Blueprint(
     "api_changes", __name__, url_prefix="/changes", description="Changes to acknowledge (变更响应)"
@@ -119,7 +118,6 @@ def may_view_notice(notice: changes.ChangeNotice) -> bool:
 @roles_required(*ACKNOWLEDGERS)
 def acknowledge(notice_id: int):
     recipient = changes.acknowledge(notice_id, current_user)
-    change_notices.notify_acknowledged(recipient)
     notice = recipient.notice
     return {
         "notice_id": notice.id,
@@ -135,6 +133,4 @@ def acknowledge(notice_id: int):
 @roles_required(*ISSUERS)
 def issue_process_notice(data: dict):
     """A process change notice (工艺变更通知) on a product model, pushed to planners and leaders."""
-    notice = changes.create_process_notice(data["product_model"], data["title"], data["body"], current_user)
-    change_notices.notify_recipients(notice)
-    return notice
+    return changes.create_process_notice(data["product_model"], data["title"], data["body"], current_user)

@@ -26,6 +26,11 @@ class KittingLineOut(ma.Schema):
     available = quantity_out()
     short = quantity_out()
     covered = ma.fields.Boolean()
+    needs_rekitting = ma.fields.Boolean(
+        metadata={
+            "description": "the customer's spec changed this material and no SKU of the new spec is known"
+        }
+    )
 
 
 class KittingMissingOut(ma.Schema):
@@ -62,6 +67,9 @@ class ReservationOut(ma.Schema):
     qty = quantity_out()
     created_at = UtcDateTime()
     released_at = UtcDateTime(allow_none=True)
+    release_reason = Text(
+        allow_none=True, metadata={"description": "hold | cancel | spec_change when released with its order"}
+    )
 
 
 @blp.route("/work-orders/<int:work_order_id>", methods=["GET"])

@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from blueprints.api.fields import UtcDateTime
 from domain.orders import FLAME_GRADES, PRIORITIES
-from domain.stage_machine import STAGES, allowed_next
+from domain.stage_machine import ON_HOLD, STAGES, allowed_next
 
 Text = ma.fields.String
 
@@ -66,13 +66,16 @@ class OrderOut(ma.Schema):
     color_notes = Text(allow_none=True)
     original_ref = Text(allow_none=True)
     is_rush = ma.fields.Boolean()
+    held_from = Text(allow_none=True, metadata={"description": "while on hold: the stage it resumes to"})
+    stop_reason = Text(allow_none=True, metadata={"description": "why it was last held or cancelled"})
     created_by_id = ma.fields.Integer(allow_none=True)
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
     next_stages = ma.fields.Method("_next", metadata={"description": "stages the order may move to"})
 
     def _next(self, order) -> list[str]:
-        return sorted(allowed_next(order.stage), key=STAGES.index)
+        after_hold = [order.held_from] if order.stage == ON_HOLD and order.held_from else []
+        return sorted({*allowed_next(order.stage), *after_hold}, key=STAGES.index)
 
 
 class OrderSaved(OrderOut):
@@ -139,6 +142,30 @@ class OrderPageOut(ma.Schema):
 
 class TransitionIn(ma.Schema):
     to = Text(required=True, validate=ma.validate.OneOf(STAGES))
+    reason = Text(
+        load_default=None,
+        validate=ma.validate.Length(max=500),
+        metadata={
+            "description": "required to put on hold or cancel: shown on the order, cards and transfers"
+        },
+    )
+
+
+class StopIn(ma.Schema):
+    reason = Text(required=True, validate=ma.validate.Length(min=1, max=500))
+
+
+class ImpactOut(ma.Schema):
+    work_orders_to_cancel = ma.fields.List(Text())
+    work_orders_to_hold = ma.fields.List(Text())
+    cards = ma.fields.Integer()
+    reservations = ma.fields.Integer()
+    transfers = ma.fields.List(Text())
+    allowed = ma.fields.Boolean(metadata={"description": "whether this user may do it"})
+
+
+class ImpactQuery(ma.Schema):
+    action = Text(load_default="cancel", validate=ma.validate.OneOf(("cancel", "hold")))
 
 
 class DrawingUploadIn(ma.Schema):

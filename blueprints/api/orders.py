@@ -9,14 +9,14 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from blueprints.api import order_schemas as s
-from domain import compliance_rules, drawings, order_history, order_list, order_service, roles
+from domain import compliance_rules, drawings, order_history, order_list, order_service, order_stops, roles
 from domain.order_service import DRAWING_ROLES, ORDER_ROLES, TRANSITION_ROLES
-from realtime import change_notices
 
 blp = Blueprint("api_orders", __name__, url_prefix="/orders", description="The order master (订单主表)")
 
 WRITERS = (roles.SALES, roles.ADMIN)
 MOVERS = tuple(sorted(set().union(*TRANSITION_ROLES.values())))
+STOPPERS = tuple(sorted(order_stops.BEFORE_PRODUCTION | order_stops.HOLDERS))
 
 
 def locale() -> str:
@@ -80,8 +80,6 @@ def update_order(data: dict, order_id: int):
     order, notice = order_service.update_order(
         order_id, data, current_user, order_service.plant_today(), locale(), note
     )
-    if notice is not None:
-        change_notices.notify_recipients(notice)
     return s.Extended(order, change_id=notice.id if notice else None)
 
 
@@ -104,7 +102,54 @@ def submit_order(order_id: int):
 @blp.alt_response(409, description='"illegal_transition": not an allowed edge of the stage machine')
 @roles_required(*MOVERS)
 def transition(data: dict, order_id: int):
-    return order_service.transition(order_id, data["to"], current_user, order_service.plant_today(), locale())
+    """One stage forward; `on_hold` and `cancelled` need a `reason` (as /hold and /cancel)."""
+    today = order_service.plant_today()
+    return order_service.transition(order_id, data["to"], current_user, today, locale(), data["reason"])
+
+
+@blp.route("/<int:order_id>/stop-impact", methods=["GET"])
+@blp.arguments(s.ImpactQuery, location="query")
+@blp.response(200, s.ImpactOut)
+@roles_required(*STOPPERS)
+def stop_impact(query: dict, order_id: int):
+    """What cancelling (or holding) the order will stop, to show before the user confirms."""
+    order = order_service.get_order(order_id, current_user)
+    cancelling = query["action"] == "cancel"
+    found = order_stops.impact(order, cancelling)
+    allowed = (
+        order_stops.may_cancel(current_user.roles, order_stops.in_production(order))
+        if cancelling
+        else order_stops.may_hold(current_user.roles)
+    )
+    return {**found.as_dict(), "allowed": allowed}
+
+
+@blp.route("/<int:order_id>/cancel", methods=["POST"])
+@blp.arguments(s.StopIn)
+@blp.response(200, s.OrderOut)
+@roles_required(*STOPPERS)
+def cancel(data: dict, order_id: int):
+    """Cancel with a reason: its work orders stop (started ones go on hold, output kept), machine time
+    and reserved material are released, its transfers stop; an order in production needs the planner
+    or the VP."""
+    return order_stops.cancel_order(order_id, data["reason"], current_user)
+
+
+@blp.route("/<int:order_id>/hold", methods=["POST"])
+@blp.arguments(s.StopIn)
+@blp.response(200, s.OrderOut)
+@roles_required(*STOPPERS)
+def hold(data: dict, order_id: int):
+    """Put on hold with a reason (a customer pause): everything the order started waits, reversibly."""
+    return order_stops.hold_order(order_id, data["reason"], current_user)
+
+
+@blp.route("/<int:order_id>/resume", methods=["POST"])
+@blp.response(200, s.OrderOut)
+@roles_required(*STOPPERS)
+def resume(order_id: int):
+    """Back to the stage it was held in; its work orders, cards, reservations and transfers resume."""
+    return order_stops.resume_order(order_id, current_user)
 
 
 @blp.route("/<int:order_id>/drawing", methods=["POST"])
@@ -118,8 +163,6 @@ def upload_drawing(files: dict, order_id: int):
     drawing, notice = order_service.upload_drawing(
         order_id, upload.stream, upload.filename, upload_dir(), current_user
     )
-    if notice is not None:
-        change_notices.notify_recipients(notice)
     return s.Extended(drawing, change_id=notice.id if notice else None)
 
 

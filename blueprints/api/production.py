@@ -17,7 +17,6 @@ from domain.production import conversion, task_cards
 from domain.production import models as m
 from domain.production.card_payload import card_payload
 from extensions import db
-from realtime import task_cards as live
 
 blp = Blueprint("api_production", __name__, description="Production: work orders and task cards (转生产)")
 
@@ -56,16 +55,30 @@ class WorkOrderOut(ma.Schema):
     bom_version_id = ma.fields.Integer(metadata={"description": "locked at conversion"})
     quantity = ma.fields.Decimal(as_string=True)
     team_id = ma.fields.Integer()
-    status = ma.fields.String(metadata={"description": "released | acknowledged | in_progress | finished"})
+    status = ma.fields.String(
+        metadata={"description": "released | acknowledged | in_progress | finished | on_hold | cancelled"}
+    )
     planned_start = UtcDateTime(allow_none=True)
     planned_end = UtcDateTime(allow_none=True)
     good_qty = ma.fields.Decimal(as_string=True)
     scrap_qty = ma.fields.Decimal(as_string=True)
+    stop_reason = ma.fields.String(allow_none=True, metadata={"description": "on hold or cancelled: why"})
     created_at = UtcDateTime()
+
+
+class SpecOut(ma.Schema):
+    """The order's spec as it stands now: what the floor and QC work to."""
+
+    quantity = ma.fields.Decimal(as_string=True)
+    due_date = ma.fields.Date()
+    flame_grade = ma.fields.String(allow_none=True)
+    packaging = ma.fields.String(allow_none=True)
+    color_notes = ma.fields.String(allow_none=True)
 
 
 class WorkOrderDetailOut(WorkOrderOut):
     operations = ma.fields.List(ma.fields.Nested(OperationOut))
+    spec = ma.fields.Nested(SpecOut, attribute="order")
 
 
 class WorkOrderQuery(ma.Schema):
@@ -118,7 +131,6 @@ class ReportIn(ma.Schema):
 def convert(data: dict, order_id: int):
     """Convert a confirmed order to production: work order, locked BOM, operations, task card."""
     converted = conversion.convert_to_production(order_id, current_user, data["team_id"])
-    live.push_new_card(converted.card)
     return converted.work_order
 
 
@@ -168,9 +180,7 @@ def my_cards(query: dict):
 
 
 def _card_action(action, card_id: int, *args):
-    card = action(card_id, *args, current_user)
-    live.push_card_update(card)
-    return card_payload(card)
+    return card_payload(action(card_id, *args, current_user))
 
 
 @blp.route("/task-cards/<int:card_id>/acknowledge", methods=["POST"])

@@ -12,7 +12,6 @@ from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from domain import order_service, roles, rush_orders
 from domain.errors import DomainError
 from domain.rush_score import DIMENSIONS
-from extensions import socketio
 
 blp = Blueprint("api_rush", __name__, url_prefix="/rush", description="Rush orders (紧急插单)")
 
@@ -126,8 +125,6 @@ def _check_order_visible(order_id: int) -> None:
 def request_rush(data: dict):
     _check_order_visible(data["order_id"])
     rush = rush_orders.request_rush(rush_orders.RushAsk(**data), current_user, order_service.plant_today())
-    if rush.status == rush_orders.PENDING_VP:
-        socketio.emit("rush_pending", {"id": rush.id, "order_number": rush.order.number}, to="role:vp")
     return RushDetail(rush)
 
 

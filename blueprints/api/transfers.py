@@ -60,6 +60,9 @@ class TransferOut(ma.Schema):
     picked_at = UtcDateTime(allow_none=True)
     dispatched_at = UtcDateTime(allow_none=True)
     received_at = UtcDateTime(allow_none=True)
+    stopped_reason = Text(
+        allow_none=True, metadata={"description": "its order was held or cancelled: pick and dispatch wait"}
+    )
 
 
 class TransferQuery(CursorArgs):

@@ -7,7 +7,7 @@ what has been issued to it (never below zero), so nobody has to release it by ha
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
@@ -27,3 +27,5 @@ class MaterialReservation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     released_at: Mapped[datetime | None]  # released early (plan changed); None = held
+    # Why it was released: "hold" ones are made again when the order resumes.
+    release_reason: Mapped[str | None] = mapped_column(String(32))

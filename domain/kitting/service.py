@@ -24,7 +24,7 @@ from domain.kitting import rules
 from domain.kitting.reservations import MaterialReservation
 from domain.masterdata import BomLine, Product, Sku
 from domain.orders import Order
-from domain.production.models import FINISHED, WORK_ORDER_STATUSES, WorkOrder
+from domain.production.models import OPEN_WORK_ORDER, WorkOrder, WorkOrderMaterial
 from domain.stock.ledger import ISSUE, StockBalance, StockMove
 from domain.stock.quantity import plain
 from domain.stock.transfers import REQUESTED, Transfer
@@ -35,7 +35,7 @@ ALERT_DAYS = 7
 ZERO = Decimal(0)
 # `status IN (…)` rather than `!= finished`: the (status, planned_start) index then reads only the
 # unfinished work orders' start range instead of every work order's.
-UNFINISHED = tuple(s for s in WORK_ORDER_STATUSES if s != FINISHED)
+UNFINISHED = OPEN_WORK_ORDER
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class KittingLine:
     name: str
     unit: str
     status: rules.LineStatus
+    # The customer's spec changed and no material of the new spec is known: the planner re-kits it.
+    needs_rekitting: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         s = self.status
@@ -56,7 +58,8 @@ class KittingLine:
             "still_needed": s.still_needed,
             "available": s.available,
             "short": s.short,
-            "covered": s.covered,
+            "covered": s.covered and not self.needs_rekitting,
+            "needs_rekitting": self.needs_rekitting,
         }
 
 
@@ -102,7 +105,7 @@ def for_work_order(work_order_id: int) -> WorkOrderKitting:
 
 
 def for_order(order_id: int) -> list[WorkOrderKitting]:
-    return compute(WorkOrder.order_id == order_id, WorkOrder.status != FINISHED)
+    return compute(WorkOrder.order_id == order_id, WorkOrder.status.in_(UNFINISHED))
 
 
 def alert_zone(days: int = ALERT_DAYS, now: datetime | None = None) -> list[WorkOrderKitting]:
@@ -134,7 +137,9 @@ def compute(*conditions) -> list[WorkOrderKitting]:
     if not work_orders:
         return []
     bom_lines = _bom_lines({wo.bom_version_id for wo in work_orders})
+    swapped = _spec_swaps({wo.id for wo in work_orders})
     sku_ids = {line.sku_id for lines in bom_lines.values() for line in lines}
+    sku_ids |= {sku.id for swaps in swapped.values() for sku in swaps.values() if sku is not None}
     facts = _stock_facts(sku_ids)
     issued = _issued({wo.number for wo in work_orders} | facts.reserving_numbers, sku_ids)
     open_reserved: dict[int, dict[int, Decimal]] = defaultdict(dict)  # sku → work order → still held
@@ -147,7 +152,9 @@ def compute(*conditions) -> list[WorkOrderKitting]:
     result = []
     for wo in work_orders:
         lines = []
-        for sku_id, parts, sku in needs.get(wo.bom_version_id, ()):
+        for bom_sku_id, parts, bom_sku in needs.get(wo.bom_version_id, ()):
+            sku = swapped.get(wo.id, {}).get(bom_sku_id, bom_sku)
+            sku_id = bom_sku_id if sku is None or sku is bom_sku else sku.id
             required = ZERO
             for qty_per, scrap_pct in parts:  # a SKU on two lines of a BOM is one need
                 required += rules.required_qty(qty_per, scrap_pct, wo.quantity)
@@ -159,6 +166,12 @@ def compute(*conditions) -> list[WorkOrderKitting]:
                 )
                 if not held:
                     shared[sku_id] = available
+            if sku is None:  # flagged for re-kitting: the old material counts for nothing
+                status = rules.line_status(sku_id, required, ZERO, ZERO)
+                lines.append(
+                    KittingLine(bom_sku.code, bom_sku.name, bom_sku.unit, status, needs_rekitting=True)
+                )
+                continue
             status = rules.line_status(sku_id, required, issued.get((wo.number, sku_id), ZERO), available)
             lines.append(KittingLine(sku.code, sku.name, sku.unit, status))
         result.append(
@@ -180,6 +193,19 @@ def _needs(bom_lines: list[Any]) -> list[tuple[int, list[tuple[Decimal, Decimal 
 
 
 # ---- grouped reads ----
+
+
+def _spec_swaps(work_order_ids: set[int]) -> dict[int, dict[int, Any]]:
+    """work order → {BOM SKU id: the SKU row its spec change asks for, or None to re-kit}."""
+    rows = db.session.execute(
+        select(WorkOrderMaterial.work_order_id, WorkOrderMaterial.bom_sku_id, Sku)
+        .outerjoin(Sku, Sku.id == WorkOrderMaterial.sku_id)
+        .where(WorkOrderMaterial.work_order_id.in_(work_order_ids))
+    )
+    found: dict[int, dict[int, Any]] = defaultdict(dict)
+    for work_order_id, bom_sku_id, sku in rows:
+        found[work_order_id][bom_sku_id] = sku
+    return found
 
 
 def _bom_lines(bom_ids: set[int]) -> dict[int, list[Any]]:
@@ -234,7 +260,7 @@ def _stock_facts(sku_ids: set[int]) -> _StockFacts:
             .where(
                 MaterialReservation.sku_id.in_(sku_ids),
                 MaterialReservation.released_at.is_(None),
-                WorkOrder.status != FINISHED,  # a finished work order holds nothing back
+                WorkOrder.status.in_(UNFINISHED),  # a finished or stopped one holds nothing back
             )
             .group_by(WorkOrder.id, WorkOrder.number, MaterialReservation.sku_id)
         )
@@ -285,7 +311,7 @@ def reserve(work_order_id: int, sku_code: str, qty: Decimal, actor: Any) -> Mate
             raise DomainError(
                 "unknown_sku", _("There is no SKU %(code)s.", code=sku_code), {"sku": _("unknown SKU")}
             )
-        free = _free_to_reserve(work_order, sku.id)
+        free = free_to_reserve(work_order, sku.id)
         if amount > free:
             message = _(
                 "Only %(free)s of %(sku)s can still be reserved.", free=plain(max(free, ZERO)), sku=sku.code
@@ -306,7 +332,7 @@ def reserve(work_order_id: int, sku_code: str, qty: Decimal, actor: Any) -> Mate
     return row
 
 
-def _free_to_reserve(work_order: WorkOrder, sku_id: int) -> Decimal:
+def free_to_reserve(work_order: WorkOrder, sku_id: int) -> Decimal:
     facts = _stock_facts({sku_id})
     issued = _issued(facts.reserving_numbers, {sku_id})
     held = {
@@ -340,7 +366,14 @@ def reservations_of(work_order_id: int) -> list[dict[str, Any]]:
         .order_by(MaterialReservation.id)
     )
     return [
-        {"id": r.id, "sku": code, "qty": r.qty, "created_at": r.created_at, "released_at": r.released_at}
+        {
+            "id": r.id,
+            "sku": code,
+            "qty": r.qty,
+            "created_at": r.created_at,
+            "released_at": r.released_at,
+            "release_reason": r.release_reason,
+        }
         for r, code in rows
     ]
 

@@ -1,7 +1,7 @@
 """Convert to production (转生产, DESIGN §4): a confirmed order becomes a work order in one
 transaction — its number, the locked BOM version, the operations of the routing, the team's task
-card and the order's move to `scheduling`, all audited. Nothing is pushed here: the caller emits the
-card after the commit (realtime/task_cards.py)."""
+card and the order's move to `scheduling`, all audited. Nothing is pushed here: the event mechanism sends the
+card after the commit (the WorkOrderConverted event's notifier)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,20 +10,22 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from domain import audit, boms, roles, stage_machine
+from domain import audit, boms, events, roles, stage_machine
 from domain.clock import utcnow
 from domain.errors import DomainError
+from domain.events.types import WorkOrderConverted
 from domain.masterdata import BomVersion, RoutingStep, Team
 from domain.order_service import db_get_order, plant_today
 from domain.orders import Order
 from domain.production import numbering, planning
-from domain.production.models import Machine, Operation, TaskCard, WorkOrder
+from domain.production.models import CANCELLED, ON_HOLD, Machine, Operation, TaskCard, WorkOrder
 from domain.production.stages import move_order
 from domain.scheduling import replan
 from domain.transactions import write_transaction
 from extensions import db
 
 CONVERTERS = frozenset({roles.PLANNER, roles.ADMIN})
+STOPPED = (ON_HOLD, CANCELLED)  # their operations hold no machine time
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def convert_to_production(order_id: int, actor: Any, team_id: int | None = None)
             },
             actor=actor,
         )
+        events.record(WorkOrderConverted(actor.id, work_order.id, card.id))
     return Converted(work_order, card)
 
 
@@ -160,7 +163,7 @@ def _operations(steps: list[RoutingStep], order: Order, now: datetime) -> list[O
     workshop_ids = {s.workshop_id for s in steps}
     busy = (
         select(Machine.id, Machine.workshop_id, func.max(Operation.planned_end))
-        .outerjoin(Operation, Operation.machine_id == Machine.id)
+        .outerjoin(Operation, (Operation.machine_id == Machine.id) & Operation.status.not_in(STOPPED))
         .where(Machine.workshop_id.in_(workshop_ids), Machine.active.is_(True))
         .group_by(Machine.id, Machine.workshop_id)
     )

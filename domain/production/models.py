@@ -16,29 +16,43 @@ from domain.stock.quantity import ExactQty
 from domain.users import User
 from extensions import db
 
-# Work order status, in order; `finished` when every operation is finished.
+# Work order status, in order; `finished` when every operation is finished. Its order's hold or cancel
+# stops it: `on_hold` (resumes to `held_from`) or `cancelled` (for good; what was made is kept).
 RELEASED, ACKNOWLEDGED, IN_PROGRESS, FINISHED = "released", "acknowledged", "in_progress", "finished"
-WORK_ORDER_STATUSES = (RELEASED, ACKNOWLEDGED, IN_PROGRESS, FINISHED)
-# Operation status.
+ON_HOLD, CANCELLED = "on_hold", "cancelled"
+OPEN_WORK_ORDER = (RELEASED, ACKNOWLEDGED, IN_PROGRESS)  # being made, or about to be
+WORK_ORDER_STATUSES = (*OPEN_WORK_ORDER, FINISHED, ON_HOLD, CANCELLED)
+# Operation status. Operations of a stopped work order hold no machine time.
 PENDING, STARTED, DONE = "pending", "started", "finished"
-OPERATION_STATUSES = (PENDING, STARTED, DONE)
-# Task card status: new → acknowledged (已接收) → started → finished.
+OPEN_OPERATION = (PENDING, STARTED)
+OPERATION_STATUSES = (*OPEN_OPERATION, DONE, ON_HOLD, CANCELLED)
+# Task card status: new → acknowledged (已接收) → started → finished; on hold / cancelled with the order.
 CARD_NEW, CARD_STARTED = "new", "started"
-CARD_STATUSES = (CARD_NEW, ACKNOWLEDGED, CARD_STARTED, FINISHED)
+CARD_STATUSES = (CARD_NEW, ACKNOWLEDGED, CARD_STARTED, FINISHED, ON_HOLD, CANCELLED)
 
 WORK_ORDER_STATUS_LABELS = {
     RELEASED: _l("Released"),
     ACKNOWLEDGED: _l("Acknowledged"),
     IN_PROGRESS: _l("In progress"),
     FINISHED: _l("Finished"),
+    ON_HOLD: _l("On hold"),
+    CANCELLED: _l("Cancelled"),
 }
 CARD_STATUS_LABELS = {
     CARD_NEW: _l("New"),
     ACKNOWLEDGED: _l("Acknowledged"),
     CARD_STARTED: _l("Started"),
     FINISHED: _l("Finished"),
+    ON_HOLD: _l("On hold"),
+    CANCELLED: _l("Cancelled"),
 }
-OPERATION_STATUS_LABELS = {PENDING: _l("Pending"), STARTED: _l("Running"), DONE: _l("Finished")}
+OPERATION_STATUS_LABELS = {
+    PENDING: _l("Pending"),
+    STARTED: _l("Running"),
+    DONE: _l("Finished"),
+    ON_HOLD: _l("On hold"),
+    CANCELLED: _l("Cancelled"),
+}
 
 
 class Machine(db.Model):
@@ -85,6 +99,8 @@ class WorkOrder(db.Model):
     planned_end: Mapped[datetime | None]
     good_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
     scrap_qty: Mapped[Decimal] = mapped_column(ExactQty, default=Decimal(0))
+    held_from: Mapped[str | None] = mapped_column(String(16))  # the status it resumes to
+    stop_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     order: Mapped[Order] = relationship()
@@ -145,5 +161,20 @@ class TaskCard(db.Model):
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    stopped_at: Mapped[datetime | None]  # put on hold or cancelled with its order
     work_order: Mapped[WorkOrder] = relationship()
     team: Mapped[Team] = relationship()
+
+
+class WorkOrderMaterial(db.Model):
+    """A line of the work order's material list that no longer follows its locked BOM because the
+    customer's spec changed: the BOM's SKU is replaced by `sku_id`, or, where no SKU of the new spec
+    is known, the line is flagged for re-kitting (DESIGN §3.0)."""
+
+    __table_args__ = (UniqueConstraint("work_order_id", "bom_sku_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id", ondelete="CASCADE"), index=True)
+    bom_sku_id: Mapped[int] = mapped_column(ForeignKey("sku.id"))
+    sku_id: Mapped[int | None] = mapped_column(ForeignKey("sku.id"))  # None: needs re-kitting
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("change_notice.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from domain import audit, roles, stage_machine
+from domain import audit, events, roles, stage_machine
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
+from domain.events.types import TaskCardChanged
 from domain.masterdata import Team
 from domain.production import models as m
+from domain.production import work_orders
 from domain.production.stages import advance_order
 from domain.stock.quantity import as_quantity
 from domain.transactions import write_transaction
@@ -34,7 +36,7 @@ def led_team_ids(user: Any) -> list[int]:
     return list(db.session.execute(query).scalars())
 
 
-def _card_query():
+def card_query():
     return select(m.TaskCard).options(
         joinedload(m.TaskCard.work_order).joinedload(m.WorkOrder.order),
         joinedload(m.TaskCard.work_order)
@@ -52,7 +54,7 @@ def open_cards(team_ids: list[int]) -> list[m.TaskCard]:
     if not team_ids:
         return []
     query = (
-        _card_query()
+        card_query()
         .where(m.TaskCard.team_id.in_(team_ids), m.TaskCard.status != m.FINISHED)
         .order_by(m.TaskCard.team_id, m.TaskCard.seq)
     )
@@ -81,14 +83,12 @@ def cards_after(team_ids: list[int], after: dict[int, int]) -> list[m.TaskCard]:
             clauses.append((m.TaskCard.team_id == team_id) & (m.TaskCard.seq > after[team_id]))
         else:
             clauses.append((m.TaskCard.team_id == team_id) & (m.TaskCard.status != m.FINISHED))
-    query = (
-        _card_query().where(or_(*clauses)).order_by(m.TaskCard.team_id, m.TaskCard.seq).limit(REPLAY_LIMIT)
-    )
+    query = card_query().where(or_(*clauses)).order_by(m.TaskCard.team_id, m.TaskCard.seq).limit(REPLAY_LIMIT)
     return list(db.session.execute(query).unique().scalars())
 
 
 def get_card(card_id: int, lock: bool = False) -> m.TaskCard:
-    query = _card_query().where(m.TaskCard.id == card_id)
+    query = card_query().where(m.TaskCard.id == card_id)
     if lock:
         query = query.with_for_update(of=m.TaskCard)
     card = db.session.execute(query).unique().scalar_one_or_none()
@@ -116,6 +116,7 @@ def acknowledge(card_id: int, actor: Any) -> m.TaskCard:
         card = _for_action(card_id, actor)
         if card.acknowledged_at is None:
             _acknowledge(card, actor)
+            events.record(TaskCardChanged(actor.id, card.id, "acknowledge"))
     return card
 
 
@@ -123,6 +124,7 @@ def start(card_id: int, actor: Any) -> m.TaskCard:
     with write_transaction():
         card = _for_action(card_id, actor)
         if card.status in (m.CARD_NEW, m.ACKNOWLEDGED):
+            _require_changes_acknowledged(card, actor)
             if card.acknowledged_at is None:
                 _acknowledge(card, actor)
             card.status, card.started_at = m.CARD_STARTED, utcnow()
@@ -132,7 +134,8 @@ def start(card_id: int, actor: Any) -> m.TaskCard:
                 work_order.operations[0].status = m.STARTED
             advance_order(work_order.order, stage_machine.IN_PRODUCTION, actor)
             _audit(card, "task_card_start", {"status": [m.ACKNOWLEDGED, m.CARD_STARTED]}, actor)
-        elif card.status == m.FINISHED:
+            events.record(TaskCardChanged(actor.id, card.id, "start"))
+        elif card.status != m.CARD_STARTED:
             raise _state_error(card)
     return card
 
@@ -144,6 +147,7 @@ def report(card_id: int, quantities: Report, actor: Any) -> m.TaskCard:
         card = _for_action(card_id, actor)
         if card.status != m.CARD_STARTED:
             raise _state_error(card)
+        _require_changes_acknowledged(card, actor)
         work_order = card.work_order
         work_order.good_qty += good
         work_order.scrap_qty += scrap
@@ -153,6 +157,7 @@ def report(card_id: int, quantities: Report, actor: Any) -> m.TaskCard:
             running.good_qty += good
             running.scrap_qty += scrap
         _audit(card, "task_card_report", {"good": [None, str(good)], "scrap": [None, str(scrap)]}, actor)
+        events.record(TaskCardChanged(actor.id, card.id, "report"))
     return card
 
 
@@ -175,6 +180,7 @@ def finish(card_id: int, actor: Any) -> m.TaskCard:
         if _all_finished(work_order.order_id):
             advance_order(work_order.order, stage_machine.AWAITING_QC, actor)
         _audit(card, "task_card_finish", {"status": [m.CARD_STARTED, m.FINISHED]}, actor)
+        events.record(TaskCardChanged(actor.id, card.id, "finish"))
     return card
 
 
@@ -195,7 +201,9 @@ def _acknowledge(card: m.TaskCard, actor: Any) -> None:
 
 
 def _all_finished(order_id: int) -> bool:
-    query = select(m.WorkOrder.id).where(m.WorkOrder.order_id == order_id, m.WorkOrder.status != m.FINISHED)
+    query = select(m.WorkOrder.id).where(
+        m.WorkOrder.order_id == order_id, m.WorkOrder.status.not_in((m.FINISHED, m.CANCELLED))
+    )
     return db.session.execute(query.limit(1)).first() is None
 
 
@@ -217,7 +225,31 @@ def _checked(quantities: Report) -> tuple[Decimal, Decimal]:
     return values["good"], values["scrap"]
 
 
+def _require_changes_acknowledged(card: m.TaskCard, actor: Any) -> None:
+    """Until the leader acknowledges a change to what the card makes, start and report wait for it."""
+    work_order = card.work_order
+    pending = work_orders.pending_notices(actor.id, [work_order.order_id], [work_order.product_id])
+    if pending:
+        error = DomainError(
+            "change_not_acknowledged",
+            _("%(number)s changed: acknowledge the change first.", number=work_order.order.number),
+            status=409,
+        )
+        error.details = {"changes": [notice["id"] for notice in pending]}
+        raise error
+
+
 def _state_error(card: m.TaskCard) -> DomainError:
+    if card.status in (m.ON_HOLD, m.CANCELLED):
+        return DomainError(
+            "task_card_stopped",
+            _(
+                "This card is %(status)s with its order: %(reason)s",
+                status=m.CARD_STATUS_LABELS[card.status],
+                reason=card.work_order.stop_reason or "",
+            ),
+            status=409,
+        )
     return DomainError(
         "task_card_state",
         _(

@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from domain import audit, drawings, stage_machine
+from domain import audit, drawings, events, stage_machine
 from domain.errors import DomainError, NotFound
+from domain.events.types import InspectionRecorded
 from domain.masterdata import Product, Team, Workshop
 from domain.orders import Order
-from domain.production.models import FINISHED, WorkOrder
+from domain.production.models import ON_HOLD, OPEN_WORK_ORDER, WorkOrder
 from domain.production.stages import advance_order
 from domain.quality import inspection_rules, stage_gate
 from domain.quality.first_pass_yield import Attempt
@@ -185,7 +186,11 @@ def record_inspection(
         )
         if passed and kind == FIRST_ARTICLE:
             _advance_when_ready(order.order_id, actor)
+        events.record(InspectionRecorded(actor.id, inspection.id, order.id, kind, passed))
     return inspection
+
+
+UNFINISHED = (*OPEN_WORK_ORDER, ON_HOLD)  # a cancelled work order waits for nothing
 
 
 def _advance_when_ready(order_id: int, actor: Any) -> None:
@@ -194,7 +199,7 @@ def _advance_when_ready(order_id: int, actor: Any) -> None:
     order = db.session.get(Order, order_id)
     if order is None or order.stage != stage_machine.IN_PRODUCTION:
         return
-    unfinished = select(WorkOrder.id).where(WorkOrder.order_id == order_id, WorkOrder.status != FINISHED)
+    unfinished = select(WorkOrder.id).where(WorkOrder.order_id == order_id, WorkOrder.status.in_(UNFINISHED))
     if db.session.execute(unfinished.limit(1)).first() is not None:
         return
     if stage_gate.inspections_passed(order, stage_machine.AWAITING_QC):

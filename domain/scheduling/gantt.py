@@ -14,12 +14,13 @@ from sqlalchemy.orm import joinedload
 from domain import audit
 from domain.errors import DomainError, NotFound
 from domain.masterdata import Workshop
-from domain.production.models import DONE, Machine, Operation, WorkOrder
+from domain.production.models import DONE, OPEN_OPERATION, Machine, Operation, WorkOrder
 from domain.scheduling.rules import Slot, check_move
 from domain.transactions import write_transaction
 from extensions import db
 
 MAX_WINDOW = timedelta(days=62)
+ON_MACHINE = (*OPEN_OPERATION, DONE)  # a held or cancelled work order holds no machine time
 KEEP_MACHINE: Any = object()  # move_operation's machine_id when the caller did not name one
 
 
@@ -100,6 +101,7 @@ def operations(window: Window, workshop_id: int | None) -> list[Operation]:
         select(Operation)
         .options(joinedload(Operation.work_order).joinedload(WorkOrder.order))
         .where(Operation.planned_start < window.end, Operation.planned_end > window.start)
+        .where(Operation.status.in_(ON_MACHINE))  # a held or cancelled work order's time is free
         .order_by(Operation.planned_start, Operation.id)
     )
     if workshop_id:
@@ -120,7 +122,7 @@ def item(op: Operation) -> dict[str, Any]:
         "seq": op.seq,
         "status": op.status,
         "rush": order.is_rush,
-        "editable": op.status != DONE,
+        "editable": op.status in OPEN_OPERATION,
         "pinned": op.pinned,
         "days_late": days_late(op.planned_end, order.due_date),
     }
@@ -151,6 +153,10 @@ def move_operation(op_id: int, start: datetime, end: datetime, machine_id: Any, 
         if op.status == DONE:
             raise DomainError(
                 "operation_finished", _("A finished operation cannot be moved."), {}, status=409
+            )
+        if op.status not in OPEN_OPERATION:
+            raise DomainError(
+                "operation_stopped", _("Its order is on hold or cancelled: resume it first."), {}, status=409
             )
         machine_id = _target_machine(op, machine_id)
         machine = _machine_for(op, machine_id)
@@ -220,7 +226,10 @@ def _machine_slots(machine: Machine | None, start: datetime, end: datetime) -> l
     if machine is None:
         return []
     near = select(Operation).where(
-        Operation.machine_id == machine.id, Operation.planned_start < end, Operation.planned_end > start
+        Operation.machine_id == machine.id,
+        Operation.planned_start < end,
+        Operation.planned_end > start,
+        Operation.status.in_(ON_MACHINE),
     )
     return [slot_of(op) for op in db.session.scalars(near.options(joinedload(Operation.work_order)))]
 

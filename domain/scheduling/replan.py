@@ -25,7 +25,7 @@ from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
 from domain.masterdata import RoutingStep
 from domain.production import planning
-from domain.production.models import DONE, STARTED, Machine, Operation, WorkOrder
+from domain.production.models import OPEN_OPERATION, STARTED, Machine, Operation, WorkOrder
 from domain.scheduling import settings as scheduling_settings
 from domain.scheduling.calendar import TimeAxis
 from domain.scheduling.dispatch import best_dispatch
@@ -107,7 +107,7 @@ def load(
             select(Operation)
             .options(joinedload(Operation.work_order).joinedload(WorkOrder.order))
             .options(joinedload(Operation.work_order).joinedload(WorkOrder.product))
-            .where(Operation.status != DONE)
+            .where(Operation.status.in_(OPEN_OPERATION))  # not done, held or cancelled
             .order_by(Operation.work_order_id, Operation.seq)
         ).unique()
     )

@@ -27,8 +27,20 @@ STEPS = {
 }
 
 
-def next_state(number: str, state: str, action: str) -> str:
-    """The state `action` leads to from `state`; a 409 `transfer_state_conflict` when it cannot be done."""
+# Steps refused while the order the transfer serves is on hold or cancelled; receiving is not (goods
+# already on the road must land somewhere).
+STOPPED_STEPS = frozenset({"pick", "dispatch"})
+
+
+def next_state(number: str, state: str, action: str, stopped_reason: str | None = None) -> str:
+    """The state `action` leads to from `state`; a 409 `transfer_state_conflict` when it cannot be done,
+    `transfer_stopped` when the order it serves stopped it."""
+    if stopped_reason and action in STOPPED_STEPS:
+        raise DomainError(
+            "transfer_stopped",
+            _("Transfer %(number)s is stopped: %(reason)s", number=number, reason=stopped_reason),
+            status=409,
+        )
     start, end = STEPS[action]
     if state != start:
         raise DomainError(

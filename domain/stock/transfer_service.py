@@ -93,7 +93,7 @@ def request_transfer(request: TransferRequest, actor: Any) -> Transfer:
 def pick(transfer_id: int, step: ScanStep, actor: Any) -> Transfer:
     with write_transaction():
         transfer = _locked_transfer(transfer_id)
-        state = next_state(transfer.number, transfer.state, "pick")
+        state = next_state(transfer.number, transfer.state, "pick", transfer.stopped_reason)
         site = confirm_on_site(
             step.location_label, step.gps, actor, "transfer_pick", warehouse_id=transfer.from_warehouse_id
         )
@@ -124,7 +124,7 @@ def pick(transfer_id: int, step: ScanStep, actor: Any) -> Transfer:
 def dispatch(transfer_id: int, gps: GpsInput | None, actor: Any) -> Transfer:
     with write_transaction():
         transfer = _locked_transfer(transfer_id)
-        transfer.state = next_state(transfer.number, transfer.state, "dispatch")
+        transfer.state = next_state(transfer.number, transfer.state, "dispatch", transfer.stopped_reason)
         transfer.dispatched_at = utcnow()
         if gps is not None:
             record_fix(actor, gps, "transfer_dispatch")

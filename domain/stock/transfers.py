@@ -50,6 +50,8 @@ class Transfer(db.Model):
     dispatched_at: Mapped[datetime | None]
     received_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The order it serves was put on hold or cancelled: picking and dispatch stop, with this reason.
+    stopped_reason: Mapped[str | None] = mapped_column(String(500))
     sku: Mapped[Sku] = relationship()
     from_warehouse: Mapped[Warehouse] = relationship(foreign_keys=[from_warehouse_id])
     to_warehouse: Mapped[Warehouse] = relationship(foreign_keys=[to_warehouse_id])

@@ -165,7 +165,7 @@ def test_stage_transitions_are_timestamped_attributed_and_audited(client, auth):
         f"/api/v1/orders/{order.id}/transition", json={"to": "scheduling"}, headers=planner
     )
     assert response.status_code == 200, response.json
-    assert response.json["next_stages"] == ["in_production", "cancelled"]
+    assert response.json["next_stages"] == ["in_production", "on_hold", "cancelled"]
     event = db.session.execute(
         db.select(OrderStageEvent).where(OrderStageEvent.to_stage == "scheduling")
     ).scalar_one()
