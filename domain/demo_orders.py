@@ -16,19 +16,26 @@ from domain.stage_machine import (
     CONFIRMED,
     FORWARD,
     IN_PRODUCTION,
+    ON_HOLD,
     QUOTE,
     SCHEDULING,
     SHIPPED,
 )
 
 STAGE_QUOTAS = {
-    QUOTE: 26,
+    QUOTE: 22,
     CONFIRMED: 22,
     SCHEDULING: 24,
     IN_PRODUCTION: 40,
     AWAITING_QC: 18,
     SHIPPED: 55,
+    ON_HOLD: 4,  # customers who paused before production started
     CANCELLED: 15,
+}
+# Why the demo's held and cancelled orders stopped (the reason every stop carries, DESIGN §3).
+STOP_REASONS = {
+    ON_HOLD: ("客户暂停，等模具改好再通知", "客户库存积压，暂缓交货", "等客户确认新包装"),
+    CANCELLED: ("客户取消订单", "价格未谈拢", "客户改下新订单替代"),
 }
 PRIORITY_QUOTAS = {"A": 36, "B": 100, "C": 64}
 # Days an order typically waits before moving to each stage.
@@ -48,6 +55,7 @@ ACTORS: dict[str, tuple[str, ...]] = {
     IN_PRODUCTION: ("planner",),
     AWAITING_QC: ("leader", "leader2"),  # the molding teams report their work orders done
     SHIPPED: ("warehouse",),
+    ON_HOLD: ("sales",),
     CANCELLED: ("sales", "sales", "sales", "vp"),
 }
 OPEN_WORK = (SCHEDULING, IN_PRODUCTION, AWAITING_QC)  # the stages an order can be late in
@@ -95,6 +103,8 @@ class OrderPlan:
 
 def stage_path(stage: str, rng: random.Random) -> list[str]:
     """The stages an order passed through to reach `stage`; a cancelled order was mostly cancelled early."""
+    if stage == ON_HOLD:
+        return [QUOTE, CONFIRMED, ON_HOLD]
     if stage != CANCELLED:
         return list(FORWARD[: FORWARD.index(stage) + 1])
     cancelled_in = rng.choices(FORWARD[:-1], weights=(6, 4, 2, 1, 1))[0]
@@ -126,7 +136,7 @@ def move_days(path: Sequence[str], last: date, due: date, rng: random.Random) ->
     at least a week before it is due."""
     result = [last]
     for stage in reversed(path[1:]):
-        low, high = CANCEL_GAP_DAYS if stage == CANCELLED else GAP_DAYS[stage]
+        low, high = CANCEL_GAP_DAYS if stage in (CANCELLED, ON_HOLD) else GAP_DAYS[stage]
         result.append(result[-1] - timedelta(days=rng.randint(low, high)))
     result.reverse()
     result[0] = min(result[0], due - timedelta(days=rng.randint(7, 15)))

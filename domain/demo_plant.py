@@ -25,7 +25,7 @@ from domain.demo_catalogue import (
     WarehouseSpec,
 )
 from domain.demo_engineering import bom_lines, footprint, routing, unit_cost, unit_price
-from domain.demo_orders import CustomerPick, OrderPlan, plan_orders
+from domain.demo_orders import STOP_REASONS, CustomerPick, OrderPlan, plan_orders
 from domain.demo_production import seed_production
 from domain.demo_quality import seed_quality
 from domain.demo_service import seed_service
@@ -47,6 +47,7 @@ from domain.masterdata import (
 )
 from domain.orders import Order, OrderStageEvent
 from domain.service.tickets import ServicePartUse, ServiceTicket
+from domain.stage_machine import ON_HOLD
 from domain.stock.ledger import StockMove
 from domain.users import User
 from extensions import db
@@ -311,10 +312,21 @@ def _order(
         created_by_id=users["sales"].id,
         created_at=plan.created_at,
         updated_at=plan.events[-1].at,
+        held_from=plan.events[-1].from_stage if plan.stage == ON_HOLD else None,
+        stop_reason=_stop_reason(plan),
         stage_events=[
             OrderStageEvent(
-                from_stage=ev.from_stage, to_stage=ev.to_stage, at=ev.at, user_id=users[ev.username].id
+                from_stage=ev.from_stage,
+                to_stage=ev.to_stage,
+                at=ev.at,
+                user_id=users[ev.username].id,
+                reason=_stop_reason(plan) if ev.to_stage in STOP_REASONS else None,
             )
             for ev in plan.events
         ],
     )
+
+
+def _stop_reason(plan: OrderPlan) -> str | None:
+    reasons = STOP_REASONS.get(plan.stage)
+    return reasons[sum(map(ord, plan.number)) % len(reasons)] if reasons else None

@@ -90,10 +90,10 @@ def in_production(order: Order) -> bool:
 
 
 def cancel_order(order_id: int, reason: str, actor: Any) -> Order:
-    reason = _reason(reason)
     with write_transaction():
         order = _order(order_id, actor)
         stage_machine.check_transition(order.stage, stage_machine.CANCELLED)
+        reason = _reason(reason)
         if not may_cancel(actor.roles, in_production(order)):
             raise DomainError(
                 "forbidden_cancel",
@@ -107,12 +107,12 @@ def cancel_order(order_id: int, reason: str, actor: Any) -> Order:
 
 
 def hold_order(order_id: int, reason: str, actor: Any) -> Order:
-    reason = _reason(reason)
     with write_transaction():
         order = _order(order_id, actor)
         if not may_hold(actor.roles):
             raise DomainError("forbidden_hold", _("Your role cannot put an order on hold."), status=403)
         stage_machine.check_transition(order.stage, stage_machine.ON_HOLD)
+        reason = _reason(reason)
         order.held_from = order.stage
         _move(order, stage_machine.ON_HOLD, reason, actor)
         events.record(OrderHeld(actor.id, order.id, reason))

@@ -38,6 +38,7 @@ STAGE_ROLES = {
     "in_production": "planner",
     "awaiting_qc": "leader",
     "shipped": "warehouse",
+    "on_hold": "sales",
 }
 
 

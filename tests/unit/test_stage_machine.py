@@ -49,5 +49,6 @@ def test_unknown_target_stage_is_refused():
 def test_exactly_the_designed_edges_exist():
     edges = {(a, b) for a in STAGES for b in STAGES if is_allowed(a, b)}
     forward = set(pairwise(FORWARD))
-    cancels = {(s, "cancelled") for s in FORWARD[:-1]}
-    assert edges == forward | cancels
+    cancels = {(s, "cancelled") for s in (*FORWARD[:-1], "on_hold")}
+    holds = {(s, "on_hold") for s in FORWARD[:-1]}
+    assert edges == forward | cancels | holds  # resuming goes back to `held_from`, not a fixed edge
