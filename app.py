@@ -70,13 +70,23 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from blueprints import api as api_pkg
-    from blueprints import auth, health, main, order_changes, order_rules_admin, orders, pwa, rush
+    from blueprints import (
+        auth,
+        health,
+        main,
+        order_changes,
+        order_rules_admin,
+        order_stops,
+        orders,
+        pwa,
+        rush,
+    )
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(pwa.bp)
-    for module in (orders, order_changes, rush, order_rules_admin):  # DESIGN §3
+    for module in (orders, order_stops, order_changes, rush, order_rules_admin):  # DESIGN §3
         app.register_blueprint(module.bp)
     api_pkg.register(app)
     from blueprints import dashboard, dashboard_kpi  # DESIGN §9: dashboards and KPIs

@@ -27,6 +27,18 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"user {username}: roles {', '.join(sorted(roles))}")
 
+    @app.cli.command("events")
+    def list_events() -> None:
+        """For each domain event: who reacts in its transaction, and who is told after it commits."""
+        from domain import events
+
+        for name, reactions, notifiers in events.describe():
+            click.echo(name)
+            for handler in reactions:
+                click.echo(f"  in the transaction: {handler}")
+            for handler in notifiers:
+                click.echo(f"  after the commit:   {handler}")
+
     @app.cli.command("stock-check")
     def stock_check() -> None:
         """Check every on-hand quantity against its ledger sum; exit 1 on any mismatch (DESIGN §12)."""

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints import role_cards
 from blueprints.access import roles_required
-from domain import roles
+from domain import changes, roles
 
 bp = Blueprint("main", __name__)
 
@@ -23,6 +23,7 @@ class MenuEntry:
     endpoint: str = ""
     path: str = ""
     roles: frozenset[str] = frozenset()
+    counts_notices: bool = False  # shows the user's unacknowledged changes, kept live on every page
 
 
 MENU = (
@@ -38,6 +39,7 @@ MENU = (
         "M12 4a6 6 0 0 0-6 6v4l-2 3h16l-2-3v-4a6 6 0 0 0-6-6zM10 20a2 2 0 0 0 4 0",
         endpoint="order_changes.inbox",
         roles=frozenset({roles.PLANNER, roles.WAREHOUSE, roles.LEADER, roles.QC}),
+        counts_notices=True,
     ),
     MenuEntry(
         _l("Rush"),
@@ -123,7 +125,10 @@ def _menu() -> dict:
             if href is None or (entry.roles and not current_user.has_any_role(entry.roles)):
                 continue
             current = request.path == href or (href != "/" and request.path.startswith(href))
-            items.append({"href": href, "label": entry.label, "icon": entry.icon, "current": current})
+            item = {"href": href, "label": entry.label, "icon": entry.icon, "current": current}
+            if entry.counts_notices:
+                item["notices"] = changes.pending_count(current_user.id)
+            items.append(item)
         return items
 
     return {"nav_items": nav_items}

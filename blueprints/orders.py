@@ -17,6 +17,7 @@ from domain import (
     order_history,
     order_list,
     order_service,
+    order_stops,
     roles,
     rush_orders,
     stage_machine,
@@ -229,6 +230,9 @@ def detail(order_id: int):
         "planned": replan.planned_finish(order.id, order.due_date),
         "moves": moves,
         "may_edit": current_user.has_any_role(WRITERS) and order.stage not in stage_machine.FINAL_STAGES,
+        "may_resume": order.stage == stage_machine.ON_HOLD
+        and stage_machine.may_resume_to(order.held_from)
+        and order_stops.may_hold(current_user.roles),
         "may_rush": current_user.has_any_role(WRITERS)
         and order.stage in rush_orders.RUSHABLE_STAGES
         and not order.is_rush,

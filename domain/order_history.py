@@ -32,6 +32,7 @@ def stage_events(order_id: int) -> list[dict[str, Any]]:
             "at": event.at,
             "user_id": event.user_id,
             "user": display or username,
+            "reason": event.reason,
         }
         for event, display, username in db.session.execute(query)
     ]

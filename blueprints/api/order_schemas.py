@@ -104,6 +104,7 @@ class StageEventOut(ma.Schema):
     at = UtcDateTime()
     user_id = ma.fields.Integer(allow_none=True)
     user = Text(allow_none=True)
+    reason = Text(allow_none=True, metadata={"description": "why it was held or cancelled"})
 
 
 class OrderDetailOut(OrderOut):

@@ -43,6 +43,7 @@ def card_payload(card: m.TaskCard) -> dict[str, Any]:
             "scrap_qty": _qty(work_order.scrap_qty),
             "planned_start": _at(work_order.planned_start),
             "planned_end": _at(work_order.planned_end),
+            "stop_reason": work_order.stop_reason,
         },
         "operations": [
             {

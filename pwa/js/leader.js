@@ -109,6 +109,9 @@ function renderCard(card) {
   slot(node, "progress").textContent = `${card.work_order.good_qty} / ${card.work_order.scrap_qty}`;
   slot(node, "note").textContent = card.note || "";
   slot(node, "note").hidden = !card.note;
+  const stopped = card.status === "on_hold" || card.status === "cancelled";
+  slot(node, "stopped").hidden = !stopped;
+  slot(node, "stopped").textContent = stopped ? `${state.labels[card.status]}: ${card.work_order.stop_reason || ""}` : "";
   const ops = slot(node, "operations");
   for (const op of card.operations) {
     const line = document.createElement("li");

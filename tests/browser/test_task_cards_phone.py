@@ -110,13 +110,12 @@ def test_leader_phone_receives_the_card_live_and_acknowledges_it(
 
 
 def convert_in_server(live_server, order_id: int, username: str) -> str:
-    """A conversion the way the API does it (commit, then push), inside the live server's process."""
+    """A conversion the way the API does it, inside the live server's process: the card is pushed
+    once the conversion commits (its WorkOrderConverted event)."""
     from domain.production.conversion import convert_to_production
-    from realtime.task_cards import push_new_card
 
     with live_server.app.app_context():
         converted = convert_to_production(order_id, find_user(username))
-        push_new_card(converted.card)
         return converted.work_order.number
 
 
@@ -166,7 +165,6 @@ def test_a_process_change_stays_on_the_card_until_the_leader_acknowledges_it(
     phone: BrowserContext, live_server
 ):
     from domain.changes import create_process_notice
-    from realtime.change_notices import notify_recipients
 
     tag = uuid.uuid4().hex[:6]
     order_id = build_plant(live_server, tag)
@@ -179,8 +177,7 @@ def test_a_process_change_stays_on_the_card_until_the_leader_acknowledges_it(
     expect(card.get_by_test_id("card-notice")).to_have_count(0)
 
     with live_server.app.app_context():
-        notice = create_process_notice(f"BR-{tag}", "模温改为 85°C", "见工艺卡 v3", find_user(f"plan-{tag}"))
-        notify_recipients(notice)
+        create_process_notice(f"BR-{tag}", "模温改为 85°C", "见工艺卡 v3", find_user(f"plan-{tag}"))
     expect(card.get_by_test_id("card-notice")).to_contain_text("模温改为 85°C")  # pushed, no reload
     leader.reload()
     expect(card.get_by_test_id("card-notice")).to_contain_text("模温改为 85°C")  # still there
@@ -190,3 +187,45 @@ def test_a_process_change_stays_on_the_card_until_the_leader_acknowledges_it(
     leader.reload()
     expect(leader.get_by_test_id("task-card")).to_have_count(1)
     expect(card.get_by_test_id("card-notice")).to_have_count(0)
+
+
+def test_a_spec_change_rewrites_the_card_live_and_badges_the_warehouse_page(
+    phone: BrowserContext, browser: Browser, live_server, screenshot
+):
+    """DESIGN §3.0: the leader's card shows the new colour without a reload, with the change on top,
+    and a warehouse phone on another page gets the waiting-change badge in its menu at once."""
+    from domain import order_service
+
+    tag = uuid.uuid4().hex[:6]
+    order_id = build_plant(live_server, tag)
+    convert_in_server(live_server, order_id, f"plan-{tag}")
+    live_server.add_user(f"admin-{tag}", ["admin"])  # records the customer's change
+    live_server.add_user(f"wh-{tag}", ["warehouse"])
+    leader = phone.new_page()
+    sign_in(leader, f"lead-{tag}")
+    leader.goto("/leader")
+    expect(leader.get_by_test_id("live-status")).to_have_attribute("data-state", "online")
+    card = leader.get_by_test_id("task-card")
+    expect(card.locator("[data-slot=note]")).to_be_hidden()
+
+    warehouse_phone = browser.new_context(base_url=live_server.url, **PHONE)
+    warehouse_phone.set_default_timeout(10_000)
+    warehouse = warehouse_phone.new_page()
+    sign_in(warehouse, f"wh-{tag}")
+    warehouse.goto("/")
+    badge = warehouse.get_by_test_id("notice-badge")
+    expect(badge).to_be_hidden()
+    warehouse.wait_for_function("() => window.io !== undefined")  # the live connection is loading
+    expect(badge).to_have_attribute("data-notice-count", "0")
+
+    with live_server.app.app_context():
+        change = {"color_notes": "Pantone Cool Gray 9C"}
+        today = order_service.plant_today()
+        order_service.update_order(order_id, change, find_user(f"admin-{tag}"), today, "zh_CN", "客户改色")
+
+    expect(card.locator("[data-slot=note]")).to_have_text("Pantone Cool Gray 9C")  # no reload
+    expect(card.get_by_test_id("card-notice")).to_contain_text("Pantone Cool Gray 9C")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("1")
+    screenshot(leader, "spec-change-on-card")
+    warehouse_phone.close()
