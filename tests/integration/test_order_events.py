@@ -101,6 +101,14 @@ class World:
         pool = self.get("planner", "/dashboard/order-pool")
         return next(row["count"] for row in pool["by_stage"] if row["key"] == stage)
 
+    def desk(self, role: str):
+        """A browser of its own, signed in to the pages as `role`."""
+        make_user(role, [role])
+        self.app.test_client_class = FreshUserClient
+        browser = self.app.test_client()
+        browser.post("/login", data={"username": role, "password": "demo"})
+        return browser
+
     def socket(self, username: str):
         self.app.test_client_class = FreshUserClient
         phone = self.app.test_client()
@@ -276,3 +284,37 @@ def test_a_refused_cascade_step_undoes_the_change_that_caused_it(world):
     assert Decimal(w.get("sales", f"/orders/{w.b.id}")["quantity"]) == 500
     assert Decimal(w.get("planner", f"/work-orders/{w.wo_b['id']}")["quantity"]) == 500
     assert w.get("leader", "/changes")["items"] == []  # no notice was issued
+
+
+def test_the_cancel_page_says_what_it_stops_and_asks_for_a_reason(world):
+    w = world
+    desk = w.desk("planner")
+    page = desk.get(f"/orders/{w.a.id}/cancel")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert w.wo_a["number"] in text and 'data-testid="confirm-stop"' in text
+    refused = desk.post(f"/orders/{w.a.id}/cancel", data={"reason": ""})
+    assert refused.status_code == 422
+    assert w.get("planner", f"/orders/{w.a.id}")["stage"] == "scheduling"
+    done = desk.post(f"/orders/{w.a.id}/cancel", data={"reason": "客户取消"})
+    assert done.status_code == 302
+    detail = desk.get(f"/orders/{w.a.id}").get_data(as_text=True)
+    assert 'data-testid="stop-reason"' in detail and "客户取消" in detail
+    assert w.get("planner", f"/work-orders/{w.wo_a['id']}")["status"] == "cancelled"
+
+
+def test_sales_may_not_cancel_an_order_in_production_from_its_page(world):
+    w = world
+    page = w.desk("sales").get(f"/orders/{w.a.id}/cancel").get_data(as_text=True)
+    assert 'data-testid="stop-not-allowed"' in page and 'data-testid="confirm-stop"' not in page
+
+
+def test_hold_and_resume_from_the_order_page(world):
+    w = world
+    desk = w.desk("planner")
+    assert desk.post(f"/orders/{w.b.id}/hold", data={"reason": "等客户确认"}).status_code == 302
+    detail = desk.get(f"/orders/{w.b.id}").get_data(as_text=True)
+    assert 'data-testid="resume"' in detail
+    assert desk.post(f"/orders/{w.b.id}/resume").status_code == 302
+    assert w.get("planner", f"/orders/{w.b.id}")["stage"] == "scheduling"
+    assert w.get("planner", f"/work-orders/{w.wo_b['id']}")["status"] == "released"
