@@ -8,28 +8,18 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from domain import roles
+from domain import changes, roles
 from domain.adoption import entry_errors
 from domain.clock import utcnow
 from domain.masterdata import Location, Team, Warehouse, Workshop
 from domain.orders import Order, OrderStageEvent
+from domain.stage_machine import OPEN_STAGES, STAGE_LABELS
 from domain.users import User
 from extensions import db
 
-OPEN_STAGES = ("quote", "confirmed", "scheduling", "in_production", "awaiting_qc")
-STAGE_LABELS = {
-    "quote": _l("Quote"),
-    "confirmed": _l("Confirmed"),
-    "scheduling": _l("Scheduling"),
-    "in_production": _l("In production"),
-    "awaiting_qc": _l("Awaiting QC"),
-    "shipped": _l("Shipped"),
-    "cancelled": _l("Cancelled"),
-}
 LIST_LIMIT = 5
 DUE_SOON_DAYS = 7
 RECENTLY_SHIPPED_DAYS = 30
@@ -125,6 +115,13 @@ def sales_card(user: User, today: date) -> Card:
     )
 
 
+def _changes_waiting(user: User) -> Figure:
+    """Changes the user has not acknowledged yet (DESIGN §3.2): on the home page of every role that
+    must acknowledge them."""
+    waiting = changes.pending_count(user.id)
+    return Figure("changes", _("Changes to acknowledge"), waiting, "warn" if waiting else "")
+
+
 def planner_card(user: User, today: date) -> Card:
     counts = _stage_counts(Order.stage.in_(("confirmed", "scheduling")))
     waiting = _orders(Order.stage == "confirmed", order_by=(Order.priority, Order.due_date))
@@ -134,6 +131,7 @@ def planner_card(user: User, today: date) -> Card:
         [
             Figure("confirmed", _("Waiting to convert"), counts.get("confirmed", 0)),
             Figure("scheduling", str(STAGE_LABELS["scheduling"]), counts.get("scheduling", 0)),
+            _changes_waiting(user),
         ],
         _("Next to convert"),
         [_order_item(o, today) for o in waiting],
@@ -160,6 +158,7 @@ def warehouse_card(user: User, today: date) -> Card:
         [
             Figure("warehouses", _("Warehouses"), len(rows)),
             Figure("locations", _("Locations"), sum(count for _n, _c, count in rows)),
+            _changes_waiting(user),
         ],
         _("Your warehouses"),
         items,
@@ -184,6 +183,7 @@ def leader_card(user: User, today: date) -> Card:
     return Card(
         roles.LEADER,
         _("Receive your team's task cards and report progress."),
+        [_changes_waiting(user)],
         list_title=_("Your team"),
         items=items,
         empty=_("You are not assigned to a team yet; ask the administrator."),
@@ -195,7 +195,7 @@ def qc_card(user: User, today: date) -> Card:
     return Card(
         roles.QC,
         _("Inspect these orders; they ship once they pass."),
-        [Figure("awaiting_qc", str(STAGE_LABELS["awaiting_qc"]), _count(*waiting))],
+        [Figure("awaiting_qc", str(STAGE_LABELS["awaiting_qc"]), _count(*waiting)), _changes_waiting(user)],
         _("Next to inspect"),
         [_order_item(o, today) for o in _orders(*waiting, order_by=(Order.due_date, Order.priority))],
         _("No order is waiting for inspection."),

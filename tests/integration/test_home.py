@@ -113,7 +113,7 @@ def test_planner_card_lists_confirmed_orders_by_priority_then_due_date(client):
     add_order("scheduling", 1)
     planner = card(home(client, "p1", ["planner"]), "planner")
     assert items(planner) == [a_soon.number, a_later.number, b_soon.number]
-    assert figures(planner) == {"confirmed": 3, "scheduling": 1}
+    assert figures(planner) == {"confirmed": 3, "scheduling": 1, "changes": 0}
 
 
 def test_planner_card_lists_at_most_five_orders(client):
@@ -139,7 +139,7 @@ def test_warehouse_card_counts_active_locations_per_active_warehouse(client):
     db.session.commit()
     warehouse = card(home(client, "w1", ["warehouse"]), "warehouse")
     assert items(warehouse) == ["成品仓", "原料仓"]
-    assert figures(warehouse) == {"warehouses": 2, "locations": 2}
+    assert figures(warehouse) == {"warehouses": 2, "locations": 2, "changes": 0}
 
 
 def test_leader_card_shows_the_team_i_lead_with_its_workshop(client):
@@ -159,7 +159,7 @@ def test_qc_card_lists_orders_awaiting_inspection(client):
     add_order("in_production", 1)
     qc = card(home(client, "q1", ["qc"]), "qc")
     assert items(qc) == [waiting.number]
-    assert figures(qc) == {"awaiting_qc": 1}
+    assert figures(qc) == {"awaiting_qc": 1, "changes": 0}
 
 
 @pytest.mark.parametrize("role", ["cs", "service"])
@@ -220,3 +220,14 @@ def test_home_page_queries_do_not_grow_with_the_number_of_orders(client):
     for _ in range(4):
         add_one_of_each()
     assert queries_for_home() == few
+
+
+def test_a_waiting_process_notice_shows_on_the_planners_home_page(client):
+    from domain.changes import create_process_notice
+    from tests.integration import order_data
+
+    order_data.product("P-700")
+    make_user("p7", ["planner"])
+    create_process_notice("P-700", "保压时间改为 6 s", "", make_user("engineer", ["admin"]))
+    planner = card(home(client, "p7", ["planner"]), "planner")
+    assert figures(planner)["changes"] == 1
