@@ -9,6 +9,7 @@ from flask_login import current_user
 from blueprints import role_cards
 from blueprints.access import roles_required
 from domain import changes, roles
+from domain.stage_machine import STAGE_LABELS
 
 bp = Blueprint("main", __name__)
 
@@ -131,7 +132,7 @@ def _menu() -> dict:
             items.append(item)
         return items
 
-    return {"nav_items": nav_items}
+    return {"nav_items": nav_items, "stage_labels_all": {k: str(v) for k, v in STAGE_LABELS.items()}}
 
 
 @bp.get("/")

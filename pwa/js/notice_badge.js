@@ -27,6 +27,16 @@ async function reread() {
   }
 }
 
+const toast = document.getElementById("order-toast");
+
+function tellOrder(order) {
+  const labels = JSON.parse(toast.dataset.stageLabels);
+  toast.textContent = [`${order.number}: ${labels[order.stage] || order.stage}`, order.reason].filter(Boolean).join(" — ");
+  toast.hidden = false;
+  clearTimeout(tellOrder.timer);
+  tellOrder.timer = setTimeout(() => (toast.hidden = true), 10000);
+}
+
 if (badge) {
   const connection = live();
   connection.onConnect(reread);
@@ -35,6 +45,7 @@ if (badge) {
     seen.add(notice.id);
     show(Number(badge.dataset.noticeCount) + 1);
   });
+  if (toast) connection.on("order_update", tellOrder);
   connection.on("change_acknowledged", (body) => {
     if (body.user_id === me) show(Number(badge.dataset.noticeCount) - 1);
   });

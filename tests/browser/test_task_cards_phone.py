@@ -228,4 +228,12 @@ def test_a_spec_change_rewrites_the_card_live_and_badges_the_warehouse_page(
     expect(badge).to_be_visible()
     expect(badge).to_have_text("1")
     screenshot(leader, "spec-change-on-card")
+
+    from domain import order_stops
+
+    with live_server.app.app_context():
+        order_stops.hold_order(order_id, "客户暂停", find_user(f"admin-{tag}"))
+    expect(card.get_by_test_id("card-stopped")).to_have_text("已暂停: 客户暂停")
+    expect(card.get_by_test_id("card-start")).to_be_hidden()
+    expect(warehouse.get_by_test_id("order-toast")).to_contain_text("已暂停 — 客户暂停")
     warehouse_phone.close()
