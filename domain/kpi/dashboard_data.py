@@ -12,7 +12,7 @@ from domain.kpi import countdown, heatmap, order_pool, quality_facts
 from domain.kpi.periods import utc_midnight
 from domain.masterdata import Customer, Product, Workshop
 from domain.orders import Order
-from domain.production.models import Machine, Operation, WorkOrder
+from domain.production.models import CANCELLED, ON_HOLD, Machine, Operation, WorkOrder
 from domain.stage_machine import OPEN_STAGES
 from extensions import db
 
@@ -95,6 +95,7 @@ def heatmap_data(today: date, zone: ZoneInfo, hours_per_machine: float) -> dict[
             Operation.planned_start >= start - LONGEST_OPERATION,
             Operation.planned_start < end,
             Operation.planned_end > start,
+            Operation.status.not_in((ON_HOLD, CANCELLED)),  # a stopped work order loads no machine
         )
     )
     slots = [

@@ -109,6 +109,10 @@ class World:
         browser.post("/login", data={"username": role, "password": "demo"})
         return browser
 
+    def planned_hours(self) -> float:
+        heat = self.get("planner", "/dashboard/heatmap")
+        return sum(cell["planned_hours"] for row in heat["workshops"] for cell in row["cells"])
+
     def socket(self, username: str):
         self.app.test_client_class = FreshUserClient
         phone = self.app.test_client()
@@ -145,6 +149,7 @@ def test_cancel_reaches_work_orders_gantt_cards_material_transfers_dashboards_an
     picked = w.transfer(w.wo_a["number"], PICKED)
     assert {w.wo_a["number"], w.wo_b["number"]} <= w.gantt_work_orders()
     planner_phone, leader_phone = w.socket("planner"), w.socket("leader")
+    hours_before = w.planned_hours()
 
     impact = w.get("planner", f"/orders/{w.a.id}/stop-impact", action="cancel")
     assert impact["work_orders_to_cancel"] == [w.wo_a["number"]] and impact["allowed"] is True
@@ -174,6 +179,7 @@ def test_cancel_reaches_work_orders_gantt_cards_material_transfers_dashboards_an
     stopped = w.call("warehouse", "post", f"/transfers/{picked}/dispatch", {}, status=409)
     assert stopped["error"]["code"] == "transfer_stopped"
     assert w.stage_count("cancelled") == 1
+    assert w.planned_hours() < hours_before  # the heatmap no longer counts its machine time
     told = received(planner_phone, "order_update")
     assert [(b["number"], b["stage"], b["reason"]) for b in told] == [
         (w.a.number, "cancelled", "客户取消订单")
