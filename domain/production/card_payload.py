@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.production import models as m
+from domain.quality import first_article_gate
 from domain.stock.quantity import plain
 
 
@@ -44,6 +45,7 @@ def card_payload(card: m.TaskCard) -> dict[str, Any]:
             "planned_start": _at(work_order.planned_start),
             "planned_end": _at(work_order.planned_end),
         },
+        "first_article": first_article_gate.payload(work_order),
         "operations": [
             {
                 "seq": op.seq,

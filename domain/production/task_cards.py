@@ -16,6 +16,7 @@ from domain.errors import DomainError, NotFound
 from domain.masterdata import Team
 from domain.production import models as m
 from domain.production.stages import advance_order
+from domain.quality import first_article_gate
 from domain.stock.quantity import as_quantity
 from domain.transactions import write_transaction
 from extensions import db
@@ -44,6 +45,8 @@ def _card_query():
         .selectinload(m.WorkOrder.operations)
         .joinedload(m.Operation.machine),
         joinedload(m.TaskCard.team),
+        joinedload(m.TaskCard.work_order).joinedload(m.WorkOrder.product),
+        joinedload(m.TaskCard.work_order).selectinload(m.WorkOrder.first_article_inspections),
     )
 
 
@@ -145,6 +148,7 @@ def report(card_id: int, quantities: Report, actor: Any) -> m.TaskCard:
         if card.status != m.CARD_STARTED:
             raise _state_error(card)
         work_order = card.work_order
+        first_article_gate.require_for_report(work_order, good)
         work_order.good_qty += good
         work_order.scrap_qty += scrap
         running = next((op for op in work_order.operations if op.status != m.DONE), None)
