@@ -14,6 +14,7 @@ from sqlalchemy import select
 from domain import stage_machine
 from domain.masterdata import BomLine, Location, Product, Sku, Warehouse
 from domain.orders import Order, OrderStageEvent
+from domain.production import models as production
 from domain.production.models import WorkOrder
 from domain.quality.inspection_rules import Item, judge
 from domain.quality.inspections import (
@@ -108,8 +109,25 @@ def _inspect(wo: WorkOrder, order: Order, items: list[ChecklistItem], fails_firs
     for kind in kinds:
         asked = [i for i in items if (i.first_article if kind == FIRST_ARTICLE else i.final)]
         at = start + timedelta(hours=1) if kind == FIRST_ARTICLE else (wo.planned_end or start)
-        for attempt, good in enumerate(_attempts(order.stage, kind, fails_first), start=1):
+        attempts = _attempts(order.stage, kind, fails_first)
+        for attempt, good in enumerate(attempts, start=1):
             _inspection(wo, kind, asked, good, attempt, at + timedelta(minutes=40 * (attempt - 1)), qc)
+        if kind == FIRST_ARTICLE and not attempts[-1]:
+            _held_at_sample(wo)
+
+
+def _held_at_sample(wo: WorkOrder) -> None:
+    """A first article that failed holds the work order at its sample (DESIGN §7): the first step made
+    no more good pieces than that, and the later steps have not begun."""
+    if not wo.product.needs_first_article or not wo.operations:
+        return
+    sample = Decimal(wo.product.first_article_qty)
+    first, *later = wo.operations
+    if first.good_qty > sample or first.status == production.DONE:
+        first.good_qty, first.status = min(first.good_qty, sample), production.STARTED
+    for op in later:
+        op.good_qty, op.scrap_qty, op.status = Decimal(0), Decimal(0), production.PENDING
+    wo.good_qty, wo.scrap_qty = first.good_qty, first.scrap_qty
 
 
 def _attempts(stage: str, kind: str, fails_first: bool) -> list[bool]:
