@@ -50,7 +50,7 @@ STEP = Decimal("0.001")
 FAILED_FIRST = {
     stage_machine.IN_PRODUCTION: (0,),
     stage_machine.AWAITING_QC: (1,),
-    stage_machine.SHIPPED: (0,),
+    stage_machine.SHIPPED: tuple(range(0, 200, 7)),  # about one in seven: a first-pass yield below 100 %
 }
 
 
@@ -61,9 +61,17 @@ def seed_quality(today: date, zone: tzinfo, users: dict) -> None:
     by_stage: dict[str, list] = defaultdict(list)
     for row in work_orders:
         by_stage[row[1].stage].append(row)
+    shipped_at = dict(
+        db.session.execute(
+            select(OrderStageEvent.order_id, OrderStageEvent.at).where(
+                OrderStageEvent.to_stage == stage_machine.SHIPPED
+            )
+        ).all()
+    )
     for stage, rows in by_stage.items():
         for n, (wo, order) in enumerate(rows):
-            _inspect(wo, order, items[wo.product_id], n in FAILED_FIRST.get(stage, ()), qc)
+            failed = n in FAILED_FIRST.get(stage, ())
+            _inspect(wo, order, items[wo.product_id], failed, qc, shipped_at.get(order.id))
     _lots_and_shipments(work_orders, users["warehouse"], zone)
     db.session.flush()
 
@@ -103,12 +111,16 @@ def _work_orders() -> list[tuple[WorkOrder, Order]]:
     return [(wo, order) for wo, order in db.session.execute(query)]
 
 
-def _inspect(wo: WorkOrder, order: Order, items: list[ChecklistItem], fails_first: bool, qc) -> None:
+def _inspect(wo: WorkOrder, order: Order, items, fails_first: bool, qc, shipped: datetime | None) -> None:
+    """The first article an hour into the run; the final inspection just before the shipment (so its
+    month, which first-pass yield counts, is the delivery's), else when the run ends."""
     start = wo.planned_start or datetime.now(UTC).replace(tzinfo=None)
     kinds = [FIRST_ARTICLE, FINAL] if order.stage == stage_machine.SHIPPED else [FIRST_ARTICLE]
     for kind in kinds:
         asked = [i for i in items if (i.first_article if kind == FIRST_ARTICLE else i.final)]
-        at = start + timedelta(hours=1) if kind == FIRST_ARTICLE else (wo.planned_end or start)
+        ended = wo.planned_end or start
+        final_at = max(ended, shipped - timedelta(hours=2)) if shipped else ended
+        at = start + timedelta(hours=1) if kind == FIRST_ARTICLE else final_at
         attempts = _attempts(order.stage, kind, fails_first)
         for attempt, good in enumerate(attempts, start=1):
             _inspection(wo, kind, asked, good, attempt, at + timedelta(minutes=40 * (attempt - 1)), qc)
