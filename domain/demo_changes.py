@@ -5,12 +5,12 @@ notice issued yesterday that nobody has read yet, which counts against this mont
 Called by demo_plant.py after production."""
 
 import random
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import func, select
 
 from domain.changes import PROCESS, ChangeNotice, ChangeRecipient
-from domain.clock import utcnow
+from domain.clock import from_plant, utcnow
 from domain.kpi.periods import last_months, month_bounds_utc
 from domain.masterdata import Product
 from domain.orders import OrderStageEvent
@@ -50,8 +50,7 @@ def seed_changes(today: date, zone: tzinfo, rng: random.Random, users: dict) -> 
 
 
 def _utc(day: date, zone: tzinfo) -> datetime:
-    local = datetime.combine(day, ISSUED_AT, tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return from_plant(datetime.combine(day, ISSUED_AT), zone)
 
 
 def _notice(product, rng: random.Random, issued: datetime, users: dict, hours: float | None) -> None:

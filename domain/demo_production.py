@@ -5,14 +5,14 @@ running for those in production, released (two still unread) for those being sch
 demo leader's phone and the Gantt have something to show. Called by demo_plant.py."""
 
 import math
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from domain import stage_machine
-from domain.clock import utcnow
+from domain.clock import plant_date, utcnow
 from domain.masterdata import BomVersion, Product, Team, Workshop
 from domain.orders import Order
 from domain.production import models as m
@@ -98,7 +98,7 @@ def _scheduled_at(order: Order) -> datetime:
 
 def _work_order(order, team, free, counters, now, zone, users, unread) -> None:
     scheduled_at = _scheduled_at(order)
-    day = scheduled_at.replace(tzinfo=UTC).astimezone(zone).date()
+    day = plant_date(scheduled_at, zone)
     scope = f"wo:{day:%Y%m%d}"
     counters[scope] = counters.get(scope, 0) + 1
     bom = db.session.execute(

@@ -6,12 +6,13 @@ for the shipped orders. Stock goes through the ledger (balances.post), so `flask
 Called by demo_plant.py after the production demo."""
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import ROUND_CEILING, Decimal
 
 from sqlalchemy import select
 
 from domain import stage_machine
+from domain.clock import plant_date, utcnow
 from domain.masterdata import BomLine, Location, Product, Sku, Warehouse
 from domain.orders import Order, OrderStageEvent
 from domain.production import models as production
@@ -114,7 +115,7 @@ def _work_orders() -> list[tuple[WorkOrder, Order]]:
 def _inspect(wo: WorkOrder, order: Order, items, fails_first: bool, qc, shipped: datetime | None) -> None:
     """The first article an hour into the run; the final inspection just before the shipment (so its
     month, which first-pass yield counts, is the delivery's), else when the run ends."""
-    start = wo.planned_start or datetime.now(UTC).replace(tzinfo=None)
+    start = wo.planned_start or utcnow()
     kinds = [FIRST_ARTICLE, FINAL] if order.stage == stage_machine.SHIPPED else [FIRST_ARTICLE]
     for kind in kinds:
         asked = [i for i in items if (i.first_article if kind == FIRST_ARTICLE else i.final)]
@@ -286,7 +287,7 @@ def _ship_days(zone: tzinfo) -> dict[int, date]:
             OrderStageEvent.to_stage == stage_machine.SHIPPED
         )
     )
-    return {oid: at.replace(tzinfo=UTC).astimezone(zone).date() for oid, at in rows}
+    return {oid: plant_date(at, zone) for oid, at in rows}
 
 
 def _ship(order, wo, output: Lot, qty: Decimal, location: int, day: date | None, clerk, serial: int) -> int:

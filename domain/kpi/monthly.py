@@ -3,14 +3,14 @@ rate (资料缺失率, §3.1), per plant month."""
 
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, case, cast, func, or_, select
 
 from domain.changes import ChangeNotice
-from domain.clock import utcnow
+from domain.clock import plant_now, utcnow
 from domain.compliance_rules import OrderSubmission
 from domain.kpi import ohdi, quality_facts, service_facts
 from domain.kpi.buckets import month_bucket, window
@@ -24,7 +24,7 @@ def _end_of_due_day(zone: ZoneInfo, dialect: str) -> Any:
     """SQL: the UTC instant the due date ends in the plant. The zone's current UTC offset is used: exact
     for zones without daylight saving (Asia/Shanghai); elsewhere a shipment within an hour of midnight
     may count on the other side during half of the year."""
-    offset = datetime.now(zone).utcoffset() or timedelta(0)
+    offset = plant_now(zone).utcoffset() or timedelta(0)
     minutes = int((timedelta(days=1) - offset).total_seconds() // 60)
     if dialect == "sqlite":
         return func.datetime(Order.due_date, f"{minutes:+d} minutes")
