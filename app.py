@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import config
 from blueprints import access, converters, errors, request_log, security_headers, session_cookie
-from domain import audit
+from domain import audit, clock
 from extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent
@@ -32,6 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     security_headers.register(app)
     app.before_request(access.enforce)
     app.context_processor(_template_globals)
+    app.add_template_filter(clock.format_plant, "plant_time")  # stored UTC → plant time on every page
     audit.context_provider = _request_context
     _register_cli(app)
     return app

@@ -1,11 +1,9 @@
 """Flask CLI commands: `flask --app app <command>`."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import click
 from flask import Flask
 
+from domain.clock import plant_today, plant_zone
 from domain.demo_plant import seed_demo_plant
 from domain.errors import DomainError
 from domain.roles import ALL_ROLES
@@ -60,9 +58,9 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Fill an empty database with the demo plant and one user per role (password: demo)."""
-        zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
+        zone = plant_zone(app.config)
         try:
-            result = seed_demo_plant(datetime.now(zone).date(), zone)
+            result = seed_demo_plant(plant_today(zone), zone)
         except DomainError as error:
             raise click.ClickException(error.message) from error
         if not result.created:

@@ -15,9 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -79,6 +77,7 @@ def latency() -> None:
 
 def ticket_api() -> None:
     from app import create_app
+    from domain.clock import plant_today, plant_zone
     from domain.demo_plant import seed_demo_plant
     from domain.service.tickets import ServiceTicket
     from extensions import db
@@ -94,8 +93,8 @@ def ticket_api() -> None:
     )
     with app.app_context():
         db.create_all()
-        zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
-        seed_demo_plant(datetime.now(zone).date(), zone)
+        zone = plant_zone(app.config)
+        seed_demo_plant(plant_today(zone), zone)
         ids = list(db.session.execute(db.select(ServiceTicket.id).order_by(ServiceTicket.id)).scalars())
     # Requests outside the seeding context: each gets its own, as under a real server.
     client = app.test_client()

@@ -16,9 +16,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -113,6 +111,7 @@ def rows(name: str, problem: Problem, seconds: float) -> list[str]:
 def demo_plant() -> Problem:
     """The demo plant's open operations, as the re-plan would see them (SQLite, seeded fresh)."""
     from app import create_app
+    from domain.clock import plant_today, plant_zone
     from domain.demo_plant import seed_demo_plant
     from domain.scheduling import replan
     from extensions import db
@@ -127,8 +126,8 @@ def demo_plant() -> Problem:
         )
         with app.app_context():
             db.create_all()
-            zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
-            seed_demo_plant(datetime.now(zone).date(), zone)
+            zone = plant_zone(app.config)
+            seed_demo_plant(plant_today(zone), zone)
             problem = replan.load().problem
             db.engine.dispose()
     return problem

@@ -1,21 +1,16 @@
 """The user's own entry record (DESIGN §10): entry errors per week and the points earned."""
 
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from blueprints.access import roles_required
 from domain.adoption import entry_errors
 from domain.adoption.points import POINTS_PER_AWARD, WEEKS_PER_AWARD
+from domain.clock import plant_zone
 
 bp = Blueprint("entry_record", __name__, url_prefix="/me")
 
 WEEKS_SHOWN = 12
-
-
-def plant_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["PLANT_TIMEZONE"])
 
 
 @bp.get("/entry-record")

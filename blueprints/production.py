@@ -119,6 +119,21 @@ def leader():
             "spec_change": _("Customer change"),
             "process_change": _("Process change"),
             "offline": _("No network: try again when the phone is online."),
+            "first_article": {
+                "waiting": _(
+                    "First article: up to {sample} good pieces before QC's first-article inspection "
+                    "({left} left)."
+                ),
+                "blocked": _(
+                    "Waiting for the first article: QC must pass the first-article inspection before "
+                    "more good pieces are reported ({sample} made)."
+                ),
+                "failed": _(
+                    "First article failed: QC must pass a new first-article inspection before more good "
+                    "pieces are reported ({left} of {sample} left)."
+                ),
+                "passed": _("First article passed: mass production."),
+            },
         },
     }
     return render_template("production/leader.html", state=state, teams=teams)

@@ -2,16 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from flask import current_app
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from domain import changes, roles
+from domain import changes, clock, roles
 from domain.adoption import entry_errors
 from domain.clock import utcnow
 from domain.masterdata import Location, Team, Warehouse, Workshop
@@ -54,11 +52,11 @@ class Card:
 
 
 def plant_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["PLANT_TIMEZONE"])).date()
+    return clock.plant_today()
 
 
 def _plant_date(utc: datetime) -> date:
-    return utc.replace(tzinfo=UTC).astimezone(ZoneInfo(current_app.config["PLANT_TIMEZONE"])).date()
+    return clock.plant_date(utc)
 
 
 def _count(*where) -> int:
@@ -103,7 +101,7 @@ def sales_card(user: User, today: date) -> Card:
     due_count = _count(*due_soon)
     figures = [Figure(stage, str(STAGE_LABELS[stage]), counts.get(stage, 0)) for stage in OPEN_STAGES]
     figures.append(Figure("due_soon", _("Due within 7 days"), due_count, "warn" if due_count else ""))
-    points = entry_errors.record_for(user, ZoneInfo(current_app.config["PLANT_TIMEZONE"])).points
+    points = entry_errors.record_for(user, clock.plant_zone()).points
     figures.append(Figure("entry_points", _("Entry points"), points))  # DESIGN §10: /me/entry-record
     return Card(
         roles.SALES,

@@ -3,10 +3,11 @@ points and the missing-information rate show a history. Each order the demo conf
 by whoever confirmed it, at that moment; about one in five was first refused for a missing drawing."""
 
 import random
-from datetime import UTC, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 
 from sqlalchemy import select
 
+from domain.clock import plant_month
 from domain.compliance_rules import OrderSubmission
 from domain.orders import OrderStageEvent
 from extensions import db
@@ -32,7 +33,7 @@ def seed_adoption(zone: tzinfo, rng: random.Random) -> int:
 
 
 def _submission(order_id: int, user_id: int | None, at, zone: tzinfo, failed: list[str]) -> OrderSubmission:
-    month = at.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m")
+    month = plant_month(at, zone)
     return OrderSubmission(
         order_id=order_id, user_id=user_id, at=at, month=month, failed_count=len(failed), failed=failed
     )

@@ -6,8 +6,9 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
+from domain.clock import from_plant
 from domain.demo_catalogue import COLOUR_NOTES, ProductSpec
 from domain.demo_engineering import packing
 from domain.stage_machine import (
@@ -146,8 +147,7 @@ def move_days(path: Sequence[str], last: date, due: date, rng: random.Random) ->
 def at_work(day: date, zone: tzinfo, rng: random.Random) -> datetime:
     """A moment in the working day (plant time) as naive UTC."""
     minutes = rng.randint(*WORKDAY_MINUTES)
-    local = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return from_plant(datetime.combine(day, time(minutes // 60, minutes % 60)), zone)
 
 
 def quantity_for(product: ProductSpec, rng: random.Random) -> int:

@@ -24,6 +24,7 @@ from domain.demo_catalogue import (
     ProductSpec,
     WarehouseSpec,
 )
+from domain.demo_changes import seed_changes
 from domain.demo_engineering import bom_lines, footprint, routing, unit_cost, unit_price
 from domain.demo_orders import STOP_REASONS, CustomerPick, OrderPlan, plan_orders
 from domain.demo_production import seed_production
@@ -150,6 +151,7 @@ def _build(today: date, zone: tzinfo, rng: random.Random) -> None:
     seed_adoption(zone, random.Random(SEED + 10))  # the submission log behind entry-error points
     seed_production(today, zone, users)  # machines, work orders, task cards: demo_production.py
     seed_quality(today, zone, users)  # checklists, inspections, lots, shipments: demo_quality.py
+    seed_changes(today, zone, random.Random(SEED + 11), users)  # change notices: demo_changes.py
 
 
 def _users() -> dict[str, User]:

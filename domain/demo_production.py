@@ -1,17 +1,18 @@
 """Demo production (DESIGN §4): machines in every workshop, and a work order with its operations and
-task card for every demo order already in production — finished for those awaiting QC or shipped,
+task card for every demo order already in production — finished for those awaiting QC or shipped
+(every shipped order, so quality's final inspections give OHDI a first-pass yield each month),
 running for those in production, released (two still unread) for those being scheduled — so the
 demo leader's phone and the Gantt have something to show. Called by demo_plant.py."""
 
 import math
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from domain import stage_machine
-from domain.clock import utcnow
+from domain.clock import plant_date, utcnow
 from domain.masterdata import BomVersion, Product, Team, Workshop
 from domain.orders import Order
 from domain.production import models as m
@@ -38,7 +39,6 @@ STATES = {
     stage_machine.SHIPPED: (m.FINISHED, m.FINISHED),
 }
 UNREAD_CARDS = 2  # the newest scheduled cards stay unacknowledged: the demo leader taps 已接收
-RECENT_SHIPPED = 6  # only the last shipped orders get work orders: older history stays light
 
 
 def seed_production(today: date, zone: tzinfo, users: dict) -> None:
@@ -81,8 +81,6 @@ def _orders() -> list[Order]:
         .order_by(Order.created_at, Order.id)
     )
     rows = list(db.session.execute(query).scalars())
-    shipped = [o for o in rows if o.stage == stage_machine.SHIPPED][-RECENT_SHIPPED:]
-    rows = [o for o in rows if o.stage != stage_machine.SHIPPED or o in shipped]
     # What already ran takes the machines first, then what runs now, then what is only scheduled.
     rank = {stage: n for n, stage in enumerate(reversed(tuple(STATES)))}
     return sorted(rows, key=lambda o: (rank[o.stage], _scheduled_at(o), o.id))
@@ -100,7 +98,7 @@ def _scheduled_at(order: Order) -> datetime:
 
 def _work_order(order, team, free, counters, now, zone, users, unread) -> None:
     scheduled_at = _scheduled_at(order)
-    day = scheduled_at.replace(tzinfo=UTC).astimezone(zone).date()
+    day = plant_date(scheduled_at, zone)
     scope = f"wo:{day:%Y%m%d}"
     counters[scope] = counters.get(scope, 0) + 1
     bom = db.session.execute(

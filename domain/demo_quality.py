@@ -6,14 +6,16 @@ for the shipped orders. Stock goes through the ledger (balances.post), so `flask
 Called by demo_plant.py after the production demo."""
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import ROUND_CEILING, Decimal
 
 from sqlalchemy import select
 
 from domain import stage_machine
+from domain.clock import plant_date, utcnow
 from domain.masterdata import BomLine, Location, Product, Sku, Warehouse
 from domain.orders import Order, OrderStageEvent
+from domain.production import models as production
 from domain.production.models import WorkOrder
 from domain.quality.inspection_rules import Item, judge
 from domain.quality.inspections import (
@@ -49,7 +51,7 @@ STEP = Decimal("0.001")
 FAILED_FIRST = {
     stage_machine.IN_PRODUCTION: (0,),
     stage_machine.AWAITING_QC: (1,),
-    stage_machine.SHIPPED: (0,),
+    stage_machine.SHIPPED: tuple(range(0, 200, 7)),  # about one in seven: a first-pass yield below 100 %
 }
 
 
@@ -60,9 +62,17 @@ def seed_quality(today: date, zone: tzinfo, users: dict) -> None:
     by_stage: dict[str, list] = defaultdict(list)
     for row in work_orders:
         by_stage[row[1].stage].append(row)
+    shipped_at = dict(
+        db.session.execute(
+            select(OrderStageEvent.order_id, OrderStageEvent.at).where(
+                OrderStageEvent.to_stage == stage_machine.SHIPPED
+            )
+        ).all()
+    )
     for stage, rows in by_stage.items():
         for n, (wo, order) in enumerate(rows):
-            _inspect(wo, order, items[wo.product_id], n in FAILED_FIRST.get(stage, ()), qc)
+            failed = n in FAILED_FIRST.get(stage, ())
+            _inspect(wo, order, items[wo.product_id], failed, qc, shipped_at.get(order.id))
     _lots_and_shipments(work_orders, users["warehouse"], zone)
     db.session.flush()
 
@@ -102,14 +112,35 @@ def _work_orders() -> list[tuple[WorkOrder, Order]]:
     return [(wo, order) for wo, order in db.session.execute(query)]
 
 
-def _inspect(wo: WorkOrder, order: Order, items: list[ChecklistItem], fails_first: bool, qc) -> None:
-    start = wo.planned_start or datetime.now(UTC).replace(tzinfo=None)
+def _inspect(wo: WorkOrder, order: Order, items, fails_first: bool, qc, shipped: datetime | None) -> None:
+    """The first article an hour into the run; the final inspection just before the shipment (so its
+    month, which first-pass yield counts, is the delivery's), else when the run ends."""
+    start = wo.planned_start or utcnow()
     kinds = [FIRST_ARTICLE, FINAL] if order.stage == stage_machine.SHIPPED else [FIRST_ARTICLE]
     for kind in kinds:
         asked = [i for i in items if (i.first_article if kind == FIRST_ARTICLE else i.final)]
-        at = start + timedelta(hours=1) if kind == FIRST_ARTICLE else (wo.planned_end or start)
-        for attempt, good in enumerate(_attempts(order.stage, kind, fails_first), start=1):
+        ended = wo.planned_end or start
+        final_at = max(ended, shipped - timedelta(hours=2)) if shipped else ended
+        at = start + timedelta(hours=1) if kind == FIRST_ARTICLE else final_at
+        attempts = _attempts(order.stage, kind, fails_first)
+        for attempt, good in enumerate(attempts, start=1):
             _inspection(wo, kind, asked, good, attempt, at + timedelta(minutes=40 * (attempt - 1)), qc)
+        if kind == FIRST_ARTICLE and not attempts[-1]:
+            _held_at_sample(wo)
+
+
+def _held_at_sample(wo: WorkOrder) -> None:
+    """A first article that failed holds the work order at its sample (DESIGN §7): the first step made
+    no more good pieces than that, and the later steps have not begun."""
+    if not wo.product.needs_first_article or not wo.operations:
+        return
+    sample = Decimal(wo.product.first_article_qty)
+    first, *later = wo.operations
+    if first.good_qty > sample or first.status == production.DONE:
+        first.good_qty, first.status = min(first.good_qty, sample), production.STARTED
+    for op in later:
+        op.good_qty, op.scrap_qty, op.status = Decimal(0), Decimal(0), production.PENDING
+    wo.good_qty, wo.scrap_qty = first.good_qty, first.scrap_qty
 
 
 def _attempts(stage: str, kind: str, fails_first: bool) -> list[bool]:
@@ -256,7 +287,7 @@ def _ship_days(zone: tzinfo) -> dict[int, date]:
             OrderStageEvent.to_stage == stage_machine.SHIPPED
         )
     )
-    return {oid: at.replace(tzinfo=UTC).astimezone(zone).date() for oid, at in rows}
+    return {oid: plant_date(at, zone) for oid, at in rows}
 
 
 def _ship(order, wo, output: Lot, qty: Decimal, location: int, day: date | None, clerk, serial: int) -> int:

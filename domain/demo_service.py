@@ -8,12 +8,12 @@ uses carry no ledger move; every part used from now on is issued through the led
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from domain.clock import utcnow
+from domain.clock import from_plant, plant_date, utcnow
 from domain.demo_engineering import footprint
 from domain.demo_service_catalogue import (
     CLOSINGS,
@@ -183,7 +183,7 @@ def _ticket(number, record, products, customers, shipped, points, users, today, 
     recent = [(o, at) for o, at in candidates if at < opened]
     if recent and rng.random() < 0.5:  # shipped from this system's order book
         order, shipped_at = rng.choice(recent)
-        customer, ship_date = order.customer, shipped_at.replace(tzinfo=UTC).astimezone(zone).date()
+        customer, ship_date = order.customer, plant_date(shipped_at, zone)
     else:  # shipped before the system: the order is in the old ERP
         order, customer = None, rng.choice(customers)
         ship_date = opened.date() - timedelta(days=record.age_days)
@@ -240,8 +240,7 @@ def _progress(ticket, record, parts, users, today, zone, rng, still_open: bool) 
 
 
 def _at(day: date, zone: tzinfo, rng: random.Random) -> datetime:
-    local = datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return from_plant(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59))), zone)
 
 
 def _km(point: ServicePoint, customer: Customer) -> float:

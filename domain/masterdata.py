@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
@@ -34,6 +34,10 @@ class Product(db.Model):
     std_lead_days: Mapped[int] = mapped_column(default=15)
     mold: Mapped[str] = mapped_column(String(64), default="")
     colorant: Mapped[str] = mapped_column(String(64), default="")
+    # First article (首件, DESIGN §7): good pieces a work order may report before a first-article
+    # inspection of it has passed; off for parts that need none.
+    needs_first_article: Mapped[bool] = mapped_column(default=True, server_default=true())
+    first_article_qty: Mapped[int] = mapped_column(default=5, server_default=text("5"))
     active: Mapped[bool] = mapped_column(default=True)
     routing: Mapped[list["RoutingStep"]] = relationship(
         order_by="RoutingStep.seq", cascade="all, delete-orphan", back_populates="product"

@@ -5,15 +5,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from domain import audit, changes, compliance, compliance_rules, drawings, roles, stage_machine
+from domain import audit, changes, clock, compliance, compliance_rules, drawings, roles, stage_machine
 from domain.changes import ChangeNotice
 from domain.errors import Conflict, DomainError, NotFound
 from domain.masterdata import BomVersion, Customer, PriceListEntry, Product
@@ -59,16 +57,12 @@ DRAWING_ROLES = frozenset({roles.ADMIN, roles.VP, roles.SALES, roles.PLANNER, ro
 # ---- time ----
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["PLANT_TIMEZONE"])
-
-
 def plant_today() -> date:
-    return datetime.now(_zone()).date()
+    return clock.plant_today()
 
 
 def plant_month(at: datetime) -> str:
-    return at.replace(tzinfo=UTC).astimezone(_zone()).strftime("%Y-%m")
+    return clock.plant_month(at)
 
 
 # ---- who may see what ----

@@ -2,7 +2,7 @@
 and inserting a rush order (preview, then apply)."""
 
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date
 
 import marshmallow as ma
 from flask_login import current_user
@@ -18,14 +18,14 @@ blp = Blueprint("api_gantt", __name__, url_prefix="/gantt", description="Product
 
 
 class GanttWindowQuery(ma.Schema):
-    start = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
-    end = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
+    start = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
+    end = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
     workshop = ma.fields.Integer(load_default=None)
 
 
 class GanttMoveIn(ma.Schema):
-    start = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
-    end = ma.fields.AwareDateTime(required=True, default_timezone=gantt.UTC)
+    start = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
+    end = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
     # Absent: the operation stays on its machine. Null only for an operation that has none (a workshop
     # without machines); taking an operation off its machine is refused.
     machine_id = ma.fields.Integer(allow_none=True)

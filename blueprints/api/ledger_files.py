@@ -1,11 +1,11 @@
 """The ledger export's request side: translated headers, the plant's zone, the file response."""
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import Response, current_app
+from flask import Response
 from flask_babel import gettext as _
 
+from domain.clock import plant_zone
 from domain.errors import DomainError
 from domain.stock import ledger_export, ledger_feed
 
@@ -34,7 +34,7 @@ def export(kind: str, date_from: date, date_to: date, warehouse: str | None) -> 
     if date_to < date_from:
         message = _("The last day must not be before the first day.")
         raise DomainError("invalid_date_range", message, {"date_to": message})
-    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    zone = plant_zone()
     since, until = ledger_export.utc_range(date_from, date_to, zone)
     feed_filter = ledger_feed.LedgerFilter(warehouse=warehouse, since=since, until=until)
     moves = ledger_feed.rows_for_export(feed_filter, ledger_export.MAX_ROWS)

@@ -106,6 +106,13 @@ class TaskCardOut(ma.Schema):
     started_at = ma.fields.String(allow_none=True)
     finished_at = ma.fields.String(allow_none=True)
     work_order = ma.fields.Dict()
+    first_article = ma.fields.Dict(
+        metadata={
+            "description": "the first-article gate (DESIGN §7): required, sample_qty, status "
+            "(waiting | passed | failed), may_report (good pieces left before the inspection; null "
+            "when not limited), blocked (the sample is made: QC must pass the inspection)"
+        }
+    )
     operations = ma.fields.List(ma.fields.Dict())
 
 
@@ -205,7 +212,7 @@ def start(card_id: int):
 @blp.arguments(ReportIn)
 @idempotent()
 @blp.response(200, TaskCardOut)
-@blp.alt_response(409, description="The card is not started")
+@blp.alt_response(409, description="The card is not started, or `first_article_required`: beyond the sample")
 @roles_required(*LEADERS)
 def report(data: dict, card_id: int):
     """Good and scrap pieces made since the last report (added up)."""

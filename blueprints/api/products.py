@@ -15,6 +15,8 @@ class ProductOut(ma.Schema):
     std_lead_days = ma.fields.Integer(metadata={"description": "standard lead time in days"})
     mold = ma.fields.String()
     colorant = ma.fields.String()
+    needs_first_article = ma.fields.Boolean(metadata={"description": "the first article gates output"})
+    first_article_qty = ma.fields.Integer(metadata={"description": "pieces before the inspection"})
     active = ma.fields.Boolean()
 
 

@@ -6,7 +6,6 @@ offline); a replay answers the first response."""
 
 import base64
 import binascii
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from blueprints.access import roles_required
 from blueprints.api import service_schemas as s
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import cursor_body, cursor_page_of
+from domain import clock
 from domain.errors import DomainError
 from domain.roles import ADMIN, CS, QC, SERVICE, VP
 from domain.service import analytics, ticket_service, ticket_views, ticket_work
@@ -39,11 +39,11 @@ DEFAULT_WARRANTY_MONTHS = 12
 
 
 def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    return clock.plant_zone()
 
 
 def plant_today():
-    return datetime.now(zone()).date()
+    return clock.plant_today()
 
 
 def default_months() -> int:

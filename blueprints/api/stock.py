@@ -14,6 +14,7 @@ from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
+from domain.clock import as_utc
 from domain.errors import DomainError
 from domain.roles import ADMIN, PLANNER, WAREHOUSE
 from domain.stock import ledger_feed, queries
@@ -177,7 +178,7 @@ def export_ledger_csv(query: dict):
 
 
 def _naive_utc(query: dict) -> dict:
-    return {k: query[k].astimezone(UTC).replace(tzinfo=None) for k in ("since", "until") if query[k]}
+    return {k: as_utc(query[k]) for k in ("since", "until") if query[k]}
 
 
 @blp.route("/moves", methods=["POST"])

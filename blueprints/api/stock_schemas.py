@@ -1,10 +1,9 @@
 """Request and response shapes shared by the stock and transfer resources: the GPS fix, quantities."""
 
-from datetime import UTC
-
 import marshmallow as ma
 
 from blueprints.api.fields import UtcDateTime
+from domain.clock import as_utc
 from domain.stock.gps_fixes import GpsInput
 
 Text = ma.fields.String
@@ -25,8 +24,8 @@ class GpsIn(ma.Schema):
     @ma.post_load
     def to_input(self, data: dict, **_kwargs) -> GpsInput:
         at = data.get("at")
-        if at is not None and at.tzinfo is not None:
-            at = at.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC like every timestamp
+        if at is not None:
+            at = as_utc(at)  # stored as naive UTC like every timestamp
         return GpsInput(lat=data["lat"], lon=data["lon"], accuracy_m=data["accuracy"], at=at)
 
 

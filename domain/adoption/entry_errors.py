@@ -6,13 +6,14 @@ charged to the user who submitted it (the one whose entry needed correcting)."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, select
 
 from domain.adoption.points import WeekResult, WeekTally, judge, total_points, week_start
 from domain.audit import AuditLog
+from domain.clock import plant_date, plant_today
 from domain.compliance_rules import OrderSubmission
 from domain.orders import OrderStageEvent
 from domain.users import User
@@ -41,7 +42,7 @@ class EntryRecord:
 
 
 def _plant_week(at: datetime, zone: ZoneInfo) -> date:
-    return week_start(at.replace(tzinfo=UTC).astimezone(zone).date())
+    return week_start(plant_date(at, zone))
 
 
 def _submissions(user_ids: Iterable[int] | None):
@@ -81,7 +82,7 @@ def tallies(zone: ZoneInfo, user_ids: Iterable[int] | None = None) -> dict[int, 
         week[1] += failed > 0
     for user_id, at in _corrections(user_ids):
         counts[user_id][_plant_week(at, zone)][2] += 1
-    this_week = week_start(datetime.now(zone).date())
+    this_week = week_start(plant_today(zone))
     out = {}
     for user_id, weeks in counts.items():
         start, found = min(weeks), []
@@ -93,14 +94,14 @@ def tallies(zone: ZoneInfo, user_ids: Iterable[int] | None = None) -> dict[int, 
 
 
 def record_for(user: User, zone: ZoneInfo) -> EntryRecord:
-    today = datetime.now(zone).date()
+    today = plant_today(zone)
     weeks = tallies(zone, [user.id]).get(user.id, [])
     return EntryRecord(user, judge(weeks, today))
 
 
 def overview(zone: ZoneInfo) -> list[EntryRecord]:
     """Every user with at least one entry, most points first."""
-    today = datetime.now(zone).date()
+    today = plant_today(zone)
     found = tallies(zone)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(found))))}
     records = [EntryRecord(users[uid], judge(weeks, today)) for uid, weeks in found.items() if uid in users]

@@ -3,13 +3,14 @@ rate (资料缺失率, §3.1), per plant month."""
 
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, case, cast, func, select
+from sqlalchemy import DateTime, case, cast, func, or_, select
 
 from domain.changes import ChangeNotice
+from domain.clock import plant_now, utcnow
 from domain.compliance_rules import OrderSubmission
 from domain.kpi import ohdi, quality_facts, service_facts
 from domain.kpi.buckets import month_bucket, window
@@ -23,7 +24,7 @@ def _end_of_due_day(zone: ZoneInfo, dialect: str) -> Any:
     """SQL: the UTC instant the due date ends in the plant. The zone's current UTC offset is used: exact
     for zones without daylight saving (Asia/Shanghai); elsewhere a shipment within an hour of midnight
     may count on the other side during half of the year."""
-    offset = datetime.now(zone).utcoffset() or timedelta(0)
+    offset = plant_now(zone).utcoffset() or timedelta(0)
     minutes = int((timedelta(days=1) - offset).total_seconds() // 60)
     if dialect == "sqlite":
         return func.datetime(Order.due_date, f"{minutes:+d} minutes")
@@ -61,10 +62,26 @@ def _change_responses(bounds) -> dict[str, tuple[int, float]]:
     return {month: (int(n), float(total or 0)) for month, n, total in rows if month}
 
 
+def _open_changes(bounds) -> dict[str, tuple[int, float]]:
+    """{month: (changes unacknowledged at its end, seconds waited by then)} (DESIGN §3.2): the notices
+    issued before the last month's end and not completed before the first month's end, in one query."""
+    now = utcnow()
+    first_cutoff = min(min(end for _start, end in bounds.values()), now)
+    _start, last_end = window(bounds)
+    rows = db.session.execute(
+        select(ChangeNotice.created_at, ChangeNotice.completed_at).where(
+            ChangeNotice.created_at < min(last_end, now),
+            or_(ChangeNotice.completed_at.is_(None), ChangeNotice.completed_at >= first_cutoff),
+        )
+    )
+    return ohdi.open_at_month_ends(((issued, completed) for issued, completed in rows), bounds, now)
+
+
 def _read_facts(bounds, zone: ZoneInfo) -> dict[str, ohdi.MonthFacts]:
     """One grouped query per source over the months in `bounds`."""
     deliveries = _deliveries(bounds, zone)
     responses = _change_responses(bounds)
+    still_open = _open_changes(bounds)
     inspections = quality_facts.first_pass_by_month(bounds)
     ratings = service_facts.ratings_by_month(bounds)
     facts = {}
@@ -73,6 +90,7 @@ def _read_facts(bounds, zone: ZoneInfo) -> dict[str, ohdi.MonthFacts]:
         changes, seconds = responses.get(month, (0, 0.0))
         inspected, passed = (inspections or {}).get(month, (0, 0))
         rated, rating_total = (ratings or {}).get(month, (0, 0))
+        waiting, waited = still_open.get(month, (0, 0.0))
         facts[month] = ohdi.MonthFacts(
             month,
             shipped,
@@ -83,6 +101,8 @@ def _read_facts(bounds, zone: ZoneInfo) -> dict[str, ohdi.MonthFacts]:
             seconds,
             None if ratings is None else rated,
             rating_total,
+            waiting,
+            waited,
         )
     return facts
 
@@ -155,6 +175,7 @@ def ohdi_series(
                     "inspected": r.facts.inspected,
                     "passed_first_time": r.facts.passed_first_time,
                     "changes_completed": r.facts.changes_completed,
+                    "changes_open": r.facts.changes_open,
                     "ratings": r.facts.ratings,
                 },
             }

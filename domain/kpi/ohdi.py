@@ -3,11 +3,16 @@
 OHDI = on-time delivery rate × 0.4 + first-pass yield × 0.3 + change response score × 0.2
        + customer rating score × 0.1, each term in 0..1:
 change response score = min(1, 4 h / mean change response time); rating score = (mean − 1) / 4.
+The mean change response time of a month takes the changes completed in it and every change still
+unacknowledged at the month's end (or now, in the running month), counted from its issue time until
+then (DESIGN §3.2): ignoring a notice weighs at least as much as answering it late.
 
 A term without recorded data is None, never guessed; the index itself is None unless all four
 terms have data (a partial sum would look like a bad month)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import pairwise
 
 WEIGHTS = {"on_time": 0.4, "first_pass_yield": 0.3, "change_response": 0.2, "rating": 0.1}
@@ -27,6 +32,8 @@ class MonthFacts:
     change_seconds_total: float = 0.0
     ratings: int | None = None  # customer ratings given in the month (None: no rating data at all)
     rating_total: float = 0.0
+    changes_open: int = 0  # changes still unacknowledged at the month's end (or now)
+    open_seconds_total: float = 0.0  # how long each of those had been waiting then
 
 
 @dataclass(frozen=True)
@@ -76,10 +83,37 @@ def index_value(terms: dict[str, float | None]) -> float | None:
     return sum(WEIGHTS[name] * terms[name] for name in WEIGHTS)  # type: ignore[operator]
 
 
+def open_at_month_ends(
+    notices: Iterable[tuple[datetime, datetime | None]],
+    bounds: dict[str, tuple[datetime, datetime]],
+    now: datetime,
+) -> dict[str, tuple[int, float]]:
+    """{month: (changes unacknowledged at the month's end, seconds they had waited by then)} from
+    (issued, completed or None) pairs; the running month's end is `now`. One clock for all: naive UTC."""
+    notices = list(notices)
+    found: dict[str, tuple[int, float]] = {}
+    for month, (_start, end) in bounds.items():
+        cutoff = min(end, now)
+        waits = [
+            (cutoff - issued).total_seconds()
+            for issued, completed in notices
+            if issued < cutoff and (completed is None or completed >= cutoff)
+        ]
+        if waits:
+            found[month] = (len(waits), sum(waits))
+    return found
+
+
+def mean_response_hours(facts: MonthFacts) -> float | None:
+    """Completed changes by their response time, open ones by their wait so far; None without any."""
+    count = facts.changes_completed + facts.changes_open
+    if not count:
+        return None
+    return (facts.change_seconds_total + facts.open_seconds_total) / count / 3600
+
+
 def compute(facts: MonthFacts) -> OhdiMonth:
-    mean_hours = (
-        facts.change_seconds_total / facts.changes_completed / 3600 if facts.changes_completed else None
-    )
+    mean_hours = mean_response_hours(facts)
     mean_rating = facts.rating_total / facts.ratings if facts.ratings else None
     on_time = _share(facts.shipped_on_time, facts.shipped)
     fpy = _share(facts.passed_first_time, facts.inspected)

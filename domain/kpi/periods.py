@@ -1,17 +1,18 @@
-"""Plant time for KPIs: "today", months and days left are the plant's (PLANT_TIMEZONE), while the
+"""Plant time for KPIs: "today", months and days left are the plant's (domain/clock.py), while the
 database holds naive UTC."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from domain import clock
 
 
 def plant_today(zone: ZoneInfo, now_utc: datetime | None = None) -> date:
-    now = now_utc.replace(tzinfo=UTC) if now_utc else datetime.now(UTC)
-    return now.astimezone(zone).date()
+    return clock.plant_date(now_utc, zone) if now_utc else clock.plant_today(zone)
 
 
 def plant_date(at_utc: datetime, zone: ZoneInfo) -> date:
-    return at_utc.replace(tzinfo=UTC).astimezone(zone).date()
+    return clock.plant_date(at_utc, zone)
 
 
 def month_key(day: date) -> str:
@@ -20,8 +21,7 @@ def month_key(day: date) -> str:
 
 def utc_midnight(day: date, zone: ZoneInfo) -> datetime:
     """The naive UTC instant at which `day` starts in the plant."""
-    local = datetime(day.year, day.month, day.day, tzinfo=zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return clock.plant_midnight_utc(day, zone)
 
 
 def _first_of(month: str) -> date:

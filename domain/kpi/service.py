@@ -1,4 +1,4 @@
-"""The dashboard and KPI figures for the plant's settings: its timezone (PLANT_TIMEZONE) for "today"
+"""The dashboard and KPI figures for the plant's settings: the plant's timezone (domain/clock.py) for "today"
 and months, and the machine hours a workshop has per machine and day (PLANT_HOURS_PER_MACHINE,
 default 24: injection molding runs around the clock in two or three shifts)."""
 
@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from domain import clock
 from domain.kpi import dashboard_data, monthly, periods, service_facts
 
 DEFAULT_HOURS_PER_MACHINE = 24.0
@@ -15,7 +16,7 @@ HOT_SPOT_MONTHS = 12
 
 
 def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("PLANT_TIMEZONE") or "Asia/Shanghai")
+    return clock.plant_zone()
 
 
 def today():

@@ -64,6 +64,21 @@ class ProductIn(ma.Schema):
     std_lead_days = Count(3650, load_default=15, metadata={"label": _l("Standard lead time (days)")})
     mold = _optional_text(_l("Mold"), 64)
     colorant = _optional_text(_l("Colorant"), 64)
+    needs_first_article = ma.fields.Boolean(
+        load_default=True,
+        metadata={
+            "label": _l("Needs a first-article inspection"),
+            "description": "beyond the sample no good output is reported until the first article passed",
+        },
+    )
+    first_article_qty = Count(
+        10000,
+        load_default=5,
+        metadata={
+            "label": _l("First-article sample (pieces)"),
+            "description": "good pieces a work order may report before its first-article inspection",
+        },
+    )
 
 
 class PriceListEntryIn(ma.Schema):

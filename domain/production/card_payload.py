@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.production import models as m
+from domain.quality import first_article_gate
 from domain.stock.quantity import plain
 
 
@@ -45,6 +46,7 @@ def card_payload(card: m.TaskCard) -> dict[str, Any]:
             "planned_end": _at(work_order.planned_end),
             "stop_reason": work_order.stop_reason,
         },
+        "first_article": first_article_gate.payload(work_order),
         "operations": [
             {
                 "seq": op.seq,

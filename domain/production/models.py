@@ -111,6 +111,12 @@ class WorkOrder(db.Model):
     operations: Mapped[list["Operation"]] = relationship(
         back_populates="work_order", order_by="Operation.seq", cascade="all, delete-orphan"
     )
+    # Read-only: what the first-article gate (domain/quality/first_article_gate.py) and the card read.
+    first_article_inspections: Mapped[list["Inspection"]] = relationship(  # noqa: F821
+        primaryjoin="and_(Inspection.work_order_id == WorkOrder.id, Inspection.kind == 'first_article')",
+        order_by="Inspection.id",
+        viewonly=True,
+    )
 
 
 class Operation(db.Model):

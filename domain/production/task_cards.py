@@ -13,11 +13,12 @@ from sqlalchemy.orm import joinedload
 from domain import audit, events, roles, stage_machine
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
-from domain.events.types import TaskCardChanged
+from domain.events.types import FirstArticleRequested, TaskCardChanged
 from domain.masterdata import Team
 from domain.production import models as m
 from domain.production import work_orders
 from domain.production.stages import advance_order
+from domain.quality import first_article_gate
 from domain.stock.quantity import as_quantity
 from domain.transactions import write_transaction
 from extensions import db
@@ -46,6 +47,8 @@ def card_query():
         .selectinload(m.WorkOrder.operations)
         .joinedload(m.Operation.machine),
         joinedload(m.TaskCard.team),
+        joinedload(m.TaskCard.work_order).joinedload(m.WorkOrder.product),
+        joinedload(m.TaskCard.work_order).selectinload(m.WorkOrder.first_article_inspections),
     )
 
 
@@ -149,6 +152,7 @@ def report(card_id: int, quantities: Report, actor: Any) -> m.TaskCard:
             raise _state_error(card)
         _require_changes_acknowledged(card, actor)
         work_order = card.work_order
+        first_article_gate.require_for_report(work_order, good)
         work_order.good_qty += good
         work_order.scrap_qty += scrap
         running = next((op for op in work_order.operations if op.status != m.DONE), None)
@@ -158,6 +162,8 @@ def report(card_id: int, quantities: Report, actor: Any) -> m.TaskCard:
             running.scrap_qty += scrap
         _audit(card, "task_card_report", {"good": [None, str(good)], "scrap": [None, str(scrap)]}, actor)
         events.record(TaskCardChanged(actor.id, card.id, "report"))
+        if first_article_gate.sample_just_made(work_order, good):  # QC is asked for the first article
+            events.record(FirstArticleRequested(actor.id, work_order.id))
     return card
 
 

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from domain import audit
+from domain.clock import to_plant_naive
 from domain.errors import DomainError, NotFound
 from domain.quality import trace
 from domain.quality.defects import DefectReport
@@ -76,10 +77,19 @@ def workbook(report: DefectReport, result: trace.Trace) -> bytes:
             _("Lot"),
             _("SKU"),
             _("Description"),
-            _("Reported at (UTC)"),
+            _("Reported at (plant time)"),
             _("Widened to the material"),
         ],
-        [[report.id, origin["lot"], origin["sku"], report.description, report.at, _yes(report.widened)]],
+        [
+            [
+                report.id,
+                origin["lot"],
+                origin["sku"],
+                report.description,
+                to_plant_naive(report.at),
+                _yes(report.widened),
+            ]
+        ],
     )
     _sheet(
         book,

@@ -2,16 +2,15 @@
 operation, unpinning it. The move rules are in rules.py; re-planning and rush insertion in replan.py."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from domain import audit
+from domain.clock import as_utc, plant_date
 from domain.errors import DomainError, NotFound
 from domain.masterdata import Workshop
 from domain.production.models import DONE, OPEN_OPERATION, Machine, Operation, WorkOrder
@@ -52,7 +51,7 @@ def iso_utc(moment: datetime) -> str:
 
 
 def naive_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+    return as_utc(moment)
 
 
 def slot_of(op: Operation) -> Slot:
@@ -130,8 +129,7 @@ def item(op: Operation) -> dict[str, Any]:
 
 def days_late(end: datetime, due: date) -> int:
     """Whole days an end (naive UTC) falls after the due date, in the plant's time zone."""
-    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
-    return max(0, (end.replace(tzinfo=UTC).astimezone(zone).date() - due).days)
+    return max(0, (plant_date(end) - due).days)
 
 
 def plan(window: Window, workshop_id: int | None = None) -> dict[str, Any]:

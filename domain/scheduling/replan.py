@@ -9,7 +9,7 @@ between refuses the whole plan (preview again).
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from domain import audit
-from domain.clock import utcnow
+from domain.clock import from_plant, plant_zone, to_plant_naive, utcnow
 from domain.errors import DomainError, NotFound
 from domain.masterdata import RoutingStep
 from domain.production import planning
@@ -98,7 +98,7 @@ def load(
     `placing`, the workshops that work order goes through are re-planned too."""
     now = now or utcnow()
     config = scheduling_settings.load()
-    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    zone = plant_zone()
     # Whole minutes from a whole minute: a plan read back from the database is the plan it was.
     axis = TimeAxis(config.calendar(), _local(now, zone).replace(second=0, microsecond=0), days=366)
     frozen_until = now + timedelta(hours=config.frozen_hours)
@@ -147,11 +147,11 @@ def load(
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+    return to_plant_naive(moment, zone)
 
 
 def _utc(moment: datetime, zone: ZoneInfo) -> datetime:
-    return moment.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    return from_plant(moment, zone)
 
 
 def _machines_by_workshop() -> dict[int, list[tuple[int, int | None]]]:
@@ -408,5 +408,5 @@ def planned_finish(order_id: int, due) -> PlannedFinish | None:
     )
     if end is None:
         return None
-    zone = ZoneInfo(current_app.config["PLANT_TIMEZONE"])
+    zone = plant_zone()
     return PlannedFinish(_local(end, zone), days_late(end, due))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from domain import audit
+from domain.clock import plant_date
 from domain.errors import Conflict, DomainError, NotFound
 from domain.masterdata import Customer, Product, ServicePoint
 from domain.orders import Order, OrderStageEvent
@@ -193,7 +194,7 @@ def _shipped_on(order: Order, zone: tzinfo) -> date | None:
             OrderStageEvent.order_id == order.id, OrderStageEvent.to_stage == "shipped"
         )
     ).scalar()
-    return at.replace(tzinfo=UTC).astimezone(zone).date() if at else None
+    return plant_date(at, zone) if at else None
 
 
 def _order(number: str) -> Order:

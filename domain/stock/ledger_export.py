@@ -4,7 +4,7 @@ caller passes the translated headers, so this module stays free of Flask."""
 
 import csv
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO, StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from domain.clock import plant_midnight_utc, to_plant_naive
 
 COLUMNS = (
     "id",
@@ -32,13 +34,11 @@ MAX_ROWS = 100_000  # XLSX writes ~4,600 rows/s here: 100,000 in ~22 s, well ins
 
 def utc_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """Plant days `first`..`last` (both included) as naive UTC [start, end)."""
-    start = datetime.combine(first, time(), zone).astimezone(UTC).replace(tzinfo=None)
-    end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC).replace(tzinfo=None)
-    return start, end
+    return plant_midnight_utc(first, zone), plant_midnight_utc(last + timedelta(days=1), zone)
 
 
 def _cells(move: dict[str, Any], zone: ZoneInfo) -> list[Any]:
-    local = move["at"].replace(tzinfo=UTC, microsecond=0).astimezone(zone).replace(tzinfo=None)
+    local = to_plant_naive(move["at"].replace(microsecond=0), zone)
     row = {**move, "at": local}
     return [row.get(column) for column in COLUMNS]
 

@@ -95,6 +95,19 @@ function renderNotice(notice) {
   return node;
 }
 
+// Why a report may be refused (DESIGN §7): the sample allowed before QC's first-article inspection.
+function renderFirstArticle(line, gate) {
+  line.hidden = !gate || !gate.required;
+  if (line.hidden) return;
+  line.dataset.state = gate.blocked ? "blocked" : gate.status;
+  const texts = state.texts.first_article;
+  let text = texts.passed;
+  if (gate.status === "failed") text = texts.failed;
+  else if (gate.blocked) text = texts.blocked;
+  else if (gate.status !== "passed") text = texts.waiting;
+  line.textContent = text.replace("{sample}", gate.sample_qty).replace("{left}", gate.may_report ?? "");
+}
+
 function renderCard(card) {
   const node = cardTemplate.content.firstElementChild.cloneNode(true);
   node.dataset.cardId = card.id;
@@ -112,6 +125,7 @@ function renderCard(card) {
   const stopped = card.status === "on_hold" || card.status === "cancelled";
   slot(node, "stopped").hidden = !stopped;
   slot(node, "stopped").textContent = stopped ? `${state.labels[card.status]}: ${card.work_order.stop_reason || ""}` : "";
+  renderFirstArticle(slot(node, "first-article"), card.first_article);
   const ops = slot(node, "operations");
   for (const op of card.operations) {
     const line = document.createElement("li");

@@ -237,3 +237,28 @@ def test_a_spec_change_rewrites_the_card_live_and_badges_the_warehouse_page(
     expect(card.get_by_test_id("card-start")).to_be_hidden()
     expect(warehouse.get_by_test_id("order-toast")).to_contain_text("已暂停 — 客户暂停")
     warehouse_phone.close()
+
+
+def test_the_card_says_the_first_article_holds_more_good_pieces(phone: BrowserContext, live_server):
+    tag = uuid.uuid4().hex[:6]
+    order_id = build_plant(live_server, tag)
+    convert_in_server(live_server, order_id, f"plan-{tag}")
+    leader = phone.new_page()
+    sign_in(leader, f"lead-{tag}")
+    leader.goto("/leader")
+    card = leader.get_by_test_id("task-card")
+    card.get_by_test_id("card-start").tap()
+    expect(card).to_have_attribute("data-status", "started")
+    line = card.get_by_test_id("card-first-article")
+    expect(line).to_have_attribute("data-state", "waiting")
+    expect(line).to_contain_text("5")
+
+    card.get_by_test_id("report-good").fill("5")
+    card.get_by_test_id("card-report").tap()
+    expect(line).to_have_attribute("data-state", "blocked")  # the sample is made: QC's turn
+    expect(line).to_contain_text("首件检验")
+
+    card.get_by_test_id("report-good").fill("1")
+    card.get_by_test_id("card-report").tap()
+    expect(card.locator("[data-slot=error]")).to_contain_text("首件")  # the server's refusal, in Chinese
+    expect(card.get_by_test_id("card-progress")).to_contain_text("5 / 0")

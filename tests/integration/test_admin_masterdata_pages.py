@@ -119,9 +119,20 @@ def test_admin_edits_product_and_the_change_is_audited(client, auth):
     product = _new("products", model="PX-1", name="Box")
     auth.login("admin")
     form = {"model": "PX-1", "name": "Box, large", "std_lead_days": "20", "mold": "M-7", "colorant": ""}
+    form |= {"needs_first_article": "1", "first_article_qty": "5"}  # the ticked box the form starts with
     assert client.post(f"/admin/products/{product.id}", data=form).status_code == 302
     row = db.session.execute(db.select(AuditLog).where(AuditLog.action == "product_update")).scalar_one()
     assert row.changes == {"name": ["Box", "Box, large"], "std_lead_days": [15, 20], "mold": ["", "M-7"]}
+
+
+def test_admin_switches_off_the_first_article_of_a_product(client, auth):
+    product = _new("products", model="PX-2", name="Spacer")
+    auth.login("admin")
+    assert 'name="needs_first_article" value="1" checked' in client.get(f"/admin/products/{product.id}").text
+    form = {"model": "PX-2", "name": "Spacer", "std_lead_days": "15", "first_article_qty": "3"}
+    assert client.post(f"/admin/products/{product.id}", data=form).status_code == 302
+    row = db.session.execute(db.select(AuditLog).where(AuditLog.action == "product_update")).scalar_one()
+    assert row.changes == {"needs_first_article": [True, False], "first_article_qty": [5, 3]}
 
 
 def test_unticking_blocked_unblocks_the_customer(client, auth):

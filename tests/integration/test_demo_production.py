@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from domain.orders import Order
 from domain.production.models import Operation, ProductionCounter, TaskCard, WorkOrder
+from domain.quality import first_article_gate
 from extensions import db
 
 
@@ -31,6 +32,18 @@ def test_orders_in_production_have_work_orders_and_the_leader_has_cards(seeded, 
         select(TaskCard.status).join(TaskCard.team).where(TaskCard.team.has(code="T-IM1"))
     ).scalars()
     assert list(mine).count("new") == 1
+
+
+def test_no_work_order_made_more_than_its_sample_without_a_passed_first_article(seeded):
+    work_orders = db.session.execute(select(WorkOrder).where(WorkOrder.status != "finished")).scalars()
+    statuses = set()
+    for work_order in work_orders:
+        gate = first_article_gate.gate_of(work_order)
+        statuses.add(gate.status)
+        if not gate.open:
+            made = max(first_article_gate.reported_good(work_order), work_order.good_qty)
+            assert made <= gate.sample_qty, work_order.number
+    assert {"passed", "failed"} <= statuses  # the demo shows a held work order beside running ones
 
 
 def test_no_machine_is_booked_twice(seeded):

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 
 from domain.changes import ChangeNotice
 from domain.compliance_rules import OrderSubmission
+from domain.kpi import periods
+from domain.kpi import service as kpi_service
 from domain.order_service import plant_today
 from domain.orders import OrderStageEvent
 from extensions import db
@@ -75,6 +77,24 @@ def test_ohdi_terms_come_from_shipments_and_change_responses(client, auth, month
     assert row["mean_change_response_hours"] == 8.0
     assert row["terms"]["change_response"] == 0.5
     assert [m["month"] for m in body["months"]][-2] == month
+
+
+def test_a_notice_never_acknowledged_counts_against_change_response(client, auth, month_of_records):
+    month, _cust, model = month_of_records
+    _start, month_end = periods.month_bounds_utc(month, kpi_service.zone())
+    db.session.add(
+        ChangeNotice(
+            kind="process", product_id=model.id, title="t", created_at=month_end - timedelta(hours=10)
+        )
+    )
+    db.session.commit()
+    body = client.get("/api/v1/kpi/ohdi?months=3", headers=auth.headers("vp")).json
+    row = _month(body, month)  # answered in 6 h and 10 h, one open 10 h at the month's end: mean 26/3 h
+    assert row["facts"]["changes_completed"] == 2 and row["facts"]["changes_open"] == 1
+    assert row["mean_change_response_hours"] == pytest.approx(26 / 3, abs=0.01)
+    assert row["terms"]["change_response"] == pytest.approx(4 / (26 / 3), abs=1e-4)
+    running = body["months"][-1]  # still open now: it waits in this month too, longer than 10 h
+    assert running["facts"]["changes_open"] == 1 and running["mean_change_response_hours"] > 10
 
 
 def test_ohdi_of_a_month_with_every_term_recorded(client, auth, month_of_records):

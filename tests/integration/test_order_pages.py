@@ -4,12 +4,13 @@ VP's decision; the admin page for the rules."""
 
 import io
 import re
+from datetime import datetime
 
 import pytest
 
 from domain.changes import ChangeNotice
 from domain.compliance_rules import ComplianceRule, ensure_default_rules
-from domain.orders import Order
+from domain.orders import Order, OrderStageEvent
 from domain.rush_orders import RushRequest
 from extensions import db
 from tests.conftest import make_user
@@ -98,6 +99,22 @@ def test_detail_shows_the_full_history(client, auth):
     assert 'data-testid="stage-history"' in html
     assert "order_create" in html and "order_submit_refused" in html  # the audit log
     assert 'data-testid="failed-rules"' in html
+
+
+def test_detail_shows_stored_times_in_plant_time(client, auth):
+    sales = make_user("sales", ["sales"])
+    order = data.order_in_stage(
+        data.customer("C001"), data.product("P-100"), "confirmed", number="SO-T-1", created_by_id=sales.id
+    )
+    at = datetime(2026, 12, 6, 22, 57)  # stored UTC: 06:57 the next morning in Shanghai
+    db.session.add(
+        OrderStageEvent(order_id=order.id, from_stage="quote", to_stage="confirmed", at=at, user_id=sales.id)
+    )
+    db.session.commit()
+    auth.login("sales")
+    html = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "2026-12-07 06:57" in html
+    assert "2026-12-06 22:57" not in html and " UTC" not in html
 
 
 def test_leader_sees_a_changed_order_highlighted_until_acknowledged(app, client, auth):

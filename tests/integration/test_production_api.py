@@ -157,9 +157,10 @@ def test_leader_acknowledges_starts_reports_and_finishes(client, auth, plant):
     assert card_action(client, auth, card.id, "start").json["status"] == "started"
     db.session.expire_all()
     assert db.session.get(Order, order.id).stage == "in_production"
-    card_action(client, auth, card.id, "report", good="60", scrap="2")
-    reported = card_action(client, auth, card.id, "report", good="38.5", scrap="0").json
-    assert reported["work_order"]["good_qty"] == "98.5" and reported["work_order"]["scrap_qty"] == "2"
+    # within the first-article sample (5 pieces): the inspection comes after the finish here
+    card_action(client, auth, card.id, "report", good="3", scrap="2")
+    reported = card_action(client, auth, card.id, "report", good="1.5", scrap="0").json
+    assert reported["work_order"]["good_qty"] == "4.5" and reported["work_order"]["scrap_qty"] == "2"
     finished = card_action(client, auth, card.id, "finish").json
     assert finished["status"] == "finished"
     db.session.expire_all()

@@ -10,6 +10,7 @@ from shapely.geometry import shape
 from sqlalchemy import func, select
 
 import domain.demo_plant
+from domain.kpi import service as kpi_service
 from domain.masterdata import (
     AppMeta,
     BomVersion,
@@ -235,3 +236,18 @@ def test_seed_demo_location_codes_read_zone_rack_level(runner):
     seed(runner)
     codes = list(db.session.execute(select(Location.code)).scalars())
     assert codes and all(re.fullmatch(r"[A-Z]-\d{2}-\d{2}", code) for code in codes)
+
+
+def test_seed_demo_gives_every_ohdi_term_for_each_past_month_since_the_first_shipment(runner):
+    seed(runner)
+    first = db.session.execute(
+        select(func.min(OrderStageEvent.at)).where(OrderStageEvent.to_stage == "shipped")
+    ).scalar_one()
+    months = kpi_service.ohdi(12)["months"]
+    past = [m for m in months[:-1] if m["month"] >= f"{first:%Y-%m}"]
+    assert len(past) >= 2
+    for month in past:
+        assert all(value is not None for value in month["terms"].values()), month
+        assert month["ohdi"] is not None and 0 < month["ohdi"] <= 1
+    # one notice nobody has read yet: it weighs on the running month's change response
+    assert months[-1]["facts"]["changes_open"] == 1

@@ -1,5 +1,7 @@
 """OHDI (DESIGN §9) from a month's recorded facts, checked against values computed by hand."""
 
+from datetime import datetime
+
 import pytest
 
 from domain.kpi import ohdi
@@ -75,3 +77,46 @@ def test_trend_is_the_change_from_the_month_before():
     assert trend[0] is None
     assert trend[1] == pytest.approx(1.0 - 0.6100588, abs=1e-6)
     assert trend[2] is None
+
+
+NOVEMBER = {"2026-11": (datetime(2026, 10, 31, 16), datetime(2026, 11, 30, 16))}
+
+
+def test_a_change_still_open_at_month_end_counts_from_its_issue_time():
+    # one notice answered in 2 h, one issued 10 h before the month's end and never acknowledged
+    notices = [(datetime(2026, 11, 30, 6), None), (datetime(2026, 11, 2), datetime(2026, 11, 2, 2))]
+    still_open = ohdi.open_at_month_ends(notices, NOVEMBER, now=datetime(2026, 12, 7))
+    assert still_open == {"2026-11": (1, 10 * 3600.0)}
+    facts = ohdi.MonthFacts(
+        "2026-11",
+        changes_completed=1,
+        change_seconds_total=2 * 3600,
+        changes_open=1,
+        open_seconds_total=10 * 3600,
+    )
+    result = ohdi.compute(facts)
+    assert result.change_response_hours == pytest.approx(6.0)
+    assert result.change_response_score == pytest.approx(4 / 6)
+
+
+def test_ignoring_a_notice_never_scores_better_than_answering_it_late():
+    issued = datetime(2026, 11, 29)
+    ignored = ohdi.open_at_month_ends([(issued, None)], NOVEMBER, now=datetime(2026, 12, 7))
+    count, seconds = ignored["2026-11"]
+    answered_late = ohdi.MonthFacts("2026-11", changes_completed=1, change_seconds_total=40 * 3600)
+    left_open = ohdi.MonthFacts("2026-11", changes_open=count, open_seconds_total=seconds)
+    assert ohdi.compute(left_open).change_response_score <= ohdi.compute(answered_late).change_response_score
+
+
+def test_the_running_month_counts_an_open_change_until_now():
+    running = {"2026-12": (datetime(2026, 11, 30, 16), datetime(2026, 12, 31, 16))}
+    still_open = ohdi.open_at_month_ends(
+        [(datetime(2026, 12, 6, 20), None)], running, now=datetime(2026, 12, 7, 2)
+    )
+    assert still_open == {"2026-12": (1, 6 * 3600.0)}
+
+
+def test_a_change_answered_after_the_month_end_counts_open_in_that_month_only():
+    notices = [(datetime(2026, 11, 30, 10), datetime(2026, 12, 1, 1))]
+    months = {**NOVEMBER, "2026-12": (datetime(2026, 11, 30, 16), datetime(2026, 12, 31, 16))}
+    assert ohdi.open_at_month_ends(notices, months, now=datetime(2026, 12, 7)) == {"2026-11": (1, 6 * 3600.0)}
