@@ -325,3 +325,13 @@ def test_hold_and_resume_from_the_order_page(world):
     assert desk.post(f"/orders/{w.b.id}/resume").status_code == 302
     assert w.get("planner", f"/orders/{w.b.id}")["stage"] == "scheduling"
     assert w.get("planner", f"/work-orders/{w.wo_b['id']}")["status"] == "released"
+
+
+def test_the_order_history_shows_before_after_and_who_acknowledged_when(world):
+    w = world
+    saved = w.call("sales", "patch", f"/orders/{w.a.id}", {"packaging": "木托盘", "note": "客户来电"})
+    w.call("leader", "post", f"/changes/{saved['change_id']}/ack")
+    page = w.desk("planner").get(f"/orders/{w.a.id}").get_data(as_text=True)
+    history = page[page.index('data-testid="change-history"') :]
+    assert "carton" in history and "木托盘" in history
+    assert "leader ✓" in history and 'data-testid="acknowledged-at"' in history
