@@ -34,6 +34,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.context_processor(_template_globals)
     audit.context_provider = _request_context
     _register_cli(app)
+    if app.config.get("DELIVERY_WORKER") == "thread":  # the SQLite demo: no separate worker process
+        from domain.delivery import runner
+
+        app.extensions["delivery_worker"] = runner.start_thread(app)
     return app
 
 
