@@ -35,7 +35,7 @@ demo: install
 	@echo ""
 	@echo "Order Helper runs at http://127.0.0.1:5000/  (phones on the same network: http://$$(hostname -I | awk '{print $$1}'):5000/)"
 	@echo "Demo logins (password: demo): admin sales planner warehouse leader qc service cs vp"
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	DELIVERY_WORKER=thread $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: install
 	$(BIN)/ruff check .

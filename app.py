@@ -35,6 +35,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(clock.format_plant, "plant_time")  # stored UTC → plant time on every page
     audit.context_provider = _request_context
     _register_cli(app)
+    if app.config.get("DELIVERY_WORKER") == "thread":  # the SQLite demo: no separate worker process
+        from domain.delivery import runner
+
+        app.extensions["delivery_worker"] = runner.start_thread(app)
     return app
 
 

@@ -37,6 +37,17 @@ def register(app: Flask) -> None:
             for handler in notifiers:
                 click.echo(f"  after the commit:   {handler}")
 
+    @app.cli.command("delivery-worker")
+    @click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
+    def delivery_worker(once: bool) -> None:
+        """Deliver the outbox (企业微信 messages) with retries; runs until stopped (systemd)."""
+        from domain.delivery import runner, worker
+
+        if once:
+            click.echo(f"sent {worker.run_once()}")
+            return
+        runner.run_forever(app)
+
     @app.cli.command("stock-check")
     def stock_check() -> None:
         """Check every on-hand quantity against its ledger sum; exit 1 on any mismatch (DESIGN §12)."""

@@ -34,6 +34,13 @@ def from_env() -> dict:
         # Labels (scanning/labels.py): the address printed in QR codes, and the key that signs location
         # labels (else derived from SECRET_KEY; set it before printing if SECRET_KEY may be rotated).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
+        # 企业微信 app messages (off unless all three are set); WECOM_API_BASE only for a test server.
+        "WECOM_CORP_ID": os.environ.get("WECOM_CORP_ID") or None,
+        "WECOM_AGENT_ID": os.environ.get("WECOM_AGENT_ID") or None,
+        "WECOM_SECRET": os.environ.get("WECOM_SECRET") or None,
+        "WECOM_API_BASE": os.environ.get("WECOM_API_BASE") or None,
+        # "thread": deliver the outbox inside the web process (the demo); else run `flask delivery-worker`.
+        "DELIVERY_WORKER": os.environ.get("DELIVERY_WORKER") or None,
         "LABEL_SIGNING_KEY": os.environ.get("LABEL_SIGNING_KEY") or None,
         # Cookies: never readable by JS, same-site, secure whenever the app is served over TLS.
         "SESSION_COOKIE_HTTPONLY": True,

@@ -141,6 +141,8 @@ class Team(db.Model):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # The key of the team's 企业微信 group robot (群机器人 webhook): its cards go to the group too.
+    wecom_robot_key: Mapped[str | None] = mapped_column(String(100))
     workshop: Mapped[Workshop] = relationship()
     leader: Mapped[Any] = relationship("User", foreign_keys=[leader_id])
 

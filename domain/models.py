@@ -11,6 +11,7 @@ from domain import (  # noqa: F401
     rush_orders,
     users,
 )
+from domain.delivery import models as delivery_models  # noqa: F401
 from domain.exchange import erp_sync, import_jobs  # noqa: F401
 from domain.kitting import reservations  # noqa: F401
 from domain.production import models as production_models  # noqa: F401

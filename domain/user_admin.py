@@ -21,12 +21,15 @@ MAX_PER_PAGE = 100
 MAX_PASSWORD = 128  # the sign-in form accepts no more
 USERNAME = re.compile(r"^[\w.\-]{2,64}$")  # \w includes Chinese characters: 王工 is a fine username
 
+WECOM_USERID = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+
 
 @dataclass(frozen=True)
 class UserInput:
     display_name: str
     roles: Iterable[str]
     team_id: int | None = None
+    wecom_userid: str = ""  # 企业微信 userid: where app messages reach them (empty: in the app only)
 
 
 # ---- rules ----
@@ -107,6 +110,7 @@ def snapshot(user: User, teams: dict[int, Team] | None = None) -> dict[str, Any]
         "display_name": user.display_name,
         "roles": sorted(user.roles),
         "team": team.code if team else user.team_id,
+        "wecom_userid": user.wecom_userid,
         "active": user.active,
     }
 
@@ -125,6 +129,7 @@ def create_user(username: str, password: str, data: UserInput, actor: Any) -> Us
         problems["password"] = problem
     _raise(problems)
     user = User(username=username, display_name=data.display_name.strip(), team_id=data.team_id, active=True)
+    user.wecom_userid = data.wecom_userid.strip() or None
     user.set_password(password)
     user.set_roles(set(data.roles))
     db.session.add(user)
@@ -143,6 +148,7 @@ def update_user(user_id: int, data: UserInput, actor: Any) -> User:
     user.display_name = data.display_name.strip()
     user.set_roles(set(data.roles))
     user.team_id = data.team_id
+    user.wecom_userid = data.wecom_userid.strip() or None
     return _finish("user_edit", user, before, teams, actor)
 
 
@@ -178,6 +184,8 @@ def _input_problems(data: UserInput) -> dict[str, str]:
     name = (data.display_name or "").strip()
     if len(name) > 100:
         problems["display_name"] = _("At most %(n)s characters.", n=100)
+    if not WECOM_USERID.fullmatch(data.wecom_userid.strip() or "-"):
+        problems["wecom_userid"] = _("Letters, digits and . _ - @ only, at most 64 characters, as in WeCom.")
     if problem := roles_problem(data.roles):
         problems["roles"] = problem
     if data.team_id is not None:

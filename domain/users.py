@@ -22,6 +22,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", use_alter=True))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    wecom_userid: Mapped[str | None] = mapped_column(String(64))  # 企业微信 userid: app messages reach them
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     role_rows: Mapped[list["UserRole"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", back_populates="user"

@@ -25,7 +25,7 @@ PickList = Callable[[Reference, Any], list[tuple[int, str]]]
 class Input:
     name: str
     label: str
-    widget: str  # text | integer | decimal | signed | checkbox | select
+    widget: str  # text | integer | decimal | signed | checkbox | select | secret
     value: str
     error: str = ""
     required: bool = False
@@ -53,6 +53,8 @@ def _input(name: str, f: ma.fields.Field, value: Any, error: str, pick_list: Pic
     }
     if isinstance(f, ma.fields.Boolean):
         return Input(widget="checkbox", value="1", checked=_truthy(value), **common)
+    if f.metadata.get("secret"):  # only whether one is saved, never the value
+        return Input(widget="secret", value="1" if value else "", maxlength=_max_length(f), **common)
     if isinstance(f, Reference):
         choices = tuple((str(i), label) for i, label in pick_list(f, _int_or_none(value)))
         return Input(widget="select", value=_text(value), choices=_with_blank(f, choices), **common)
@@ -84,8 +86,8 @@ def posted(schema: type[ma.Schema], form: Mapping[str, str]) -> dict[str, Any]:
     for name, f in schema().fields.items():
         if isinstance(f, ma.fields.Boolean):
             data[name] = _truthy(form.get(name))
-        elif name not in form:
-            continue
+        elif name not in form or (f.metadata.get("secret") and not form[name].strip()):
+            continue  # an empty secret input keeps the saved one
         elif isinstance(f, ma.fields.String) or form[name].strip():
             data[name] = form[name]
         elif f.allow_none:

@@ -26,6 +26,7 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[Length(max=100)])
     roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ALL_ROLES])
     team_id = SelectField(_l("Team"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    wecom_userid = StringField(_l("WeCom userid"), validators=[Length(max=64)])
 
     def fill_teams(self) -> None:
         teams = user_admin.teams_by_id().values()
@@ -34,7 +35,12 @@ class UserForm(FlaskForm):
         ]
 
     def data_input(self) -> user_admin.UserInput:
-        return user_admin.UserInput(self.display_name.data or "", self.roles.data or [], self.team_id.data)
+        return user_admin.UserInput(
+            self.display_name.data or "",
+            self.roles.data or [],
+            self.team_id.data,
+            self.wecom_userid.data or "",
+        )
 
 
 class NewUserForm(UserForm):

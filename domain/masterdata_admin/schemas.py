@@ -128,6 +128,15 @@ class TeamIn(ma.Schema):
         load_default=None,
         metadata={"label": _l("Team leader"), "description": "a user holding the leader role"},
     )
+    wecom_robot_key = Text(
+        load_default="",
+        validate=ma.validate.Length(max=100, error=_l("At most {max} characters.")),
+        metadata={
+            "label": _l("WeCom group robot key"),
+            "description": "the key of the team group's robot webhook: its cards go there too; never shown",
+            "secret": True,
+        },
+    )
 
 
 class LocationIn(ma.Schema):

@@ -119,7 +119,11 @@ def create(kind: str, raw: Mapping[str, Any], actor: Any) -> Any:
         db.session.add(row)
         db.session.flush()  # the id, for the audit row
         audit.record(
-            f"{spec.name}_create", spec.name, row.id, audit.diff({}, snapshot(spec, row)), actor=actor
+            f"{spec.name}_create",
+            spec.name,
+            row.id,
+            _masked(spec, audit.diff({}, snapshot(spec, row))),
+            actor=actor,
         )
         db.session.commit()
     return row
@@ -143,11 +147,17 @@ def update(kind: str, row_id: int, raw: Mapping[str, Any], actor: Any) -> Any:
         f"{spec.name}_update",
         spec.name,
         row.id,
-        audit.diff(before, {n: data[n] for n in changed}),
+        _masked(spec, audit.diff(before, {n: data[n] for n in changed})),
         actor=actor,
     )
     _commit(spec)
     return row
+
+
+def _masked(spec: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    """Secrets (a robot key) are audited as changed, never with their value."""
+    secret = {name for name, f in spec.schema().fields.items() if f.metadata.get("secret")}
+    return {k: (["***" if v else v for v in pair] if k in secret else pair) for k, pair in changes.items()}
 
 
 def set_active(kind: str, row_id: int, active: bool, actor: Any) -> Any:

@@ -265,3 +265,25 @@ def test_form_without_csrf_token_is_refused(client):
 def test_unknown_row_is_not_found(client, auth):
     auth.login("admin")
     assert client.get("/admin/customers/999").status_code == 404
+
+
+def test_a_teams_robot_key_is_saved_never_shown_and_audited_without_its_value(client, auth):
+    workshop = _new("workshops", code="W1", name="Moulding")
+    team = _new("teams", code="T1", name="Day", workshop_id=workshop.id)
+    auth.login("admin")
+    form = {"code": "T1", "name": "Day", "workshop_id": str(workshop.id), "wecom_robot_key": "k-693a"}
+    assert client.post(f"/admin/teams/{team.id}", data=form).status_code == 302
+    db.session.refresh(team)
+    assert team.wecom_robot_key == "k-693a"
+    page = client.get(f"/admin/teams/{team.id}").text
+    assert "k-693a" not in page and 'type="password" name="wecom_robot_key"' in page
+    assert (
+        client.post(
+            f"/admin/teams/{team.id}", data={**form, "wecom_robot_key": "", "name": "Night"}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(team)
+    assert (team.name, team.wecom_robot_key) == ("Night", "k-693a")  # empty keeps the saved key
+    audits = db.session.execute(db.select(AuditLog.changes).where(AuditLog.entity == "team")).scalars().all()
+    assert "k-693a" not in str(audits) and "***" in str(audits)

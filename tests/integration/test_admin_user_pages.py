@@ -94,3 +94,13 @@ def test_user_pages_are_for_admins_only(client, auth):
     auth.login("vp")
     assert client.get("/admin/users/").status_code == 403
     assert client.post("/admin/users/new", data={"username": "x"}).status_code == 403
+
+
+def test_the_wecom_userid_is_set_on_the_profile_and_a_malformed_one_named(client, admin):
+    user = make_user("zhang", ["leader"])
+    bad = client.post(f"/admin/users/{user.id}", data={"roles": ["leader"], "wecom_userid": "张 三"})
+    assert bad.status_code == 422 and "as in WeCom" in bad.get_data(as_text=True)
+    ok = client.post(f"/admin/users/{user.id}", data={"roles": ["leader"], "wecom_userid": "ZhangSan"})
+    assert ok.status_code == 302
+    db.session.refresh(user)
+    assert user.wecom_userid == "ZhangSan"

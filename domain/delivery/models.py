@@ -1,0 +1,35 @@
+"""The delivery outbox: one row per message and channel, with a stable key so the same event never
+queues the same message twice, and the state the worker moves it through."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.clock import utcnow
+from extensions import db
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+WECOM_APP, WECOM_ROBOT = "wecom_app", "wecom_robot"
+CHANNELS = (WECOM_APP, WECOM_ROBOT)
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # kind:entity:channel:recipient
+    kind: Mapped[str] = mapped_column(String(32))  # task_card | change_notice | first_article | rush
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(100))  # the WeCom userid, or the robot's team code
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(String(1000), default="")
+    path: Mapped[str] = mapped_column(String(300), default="/")
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None]  # a worker holds it until then; past it, another may retry
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
