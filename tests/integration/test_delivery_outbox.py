@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from domain.clock import utcnow
 from domain.delivery import wecom, worker
 from domain.delivery.models import PENDING, SENT, WECOM_APP, WECOM_ROBOT, OutboxMessage
+from domain.production.models import TaskCard
 from extensions import db
 from tests.conftest import make_user
 from tests.integration.production_data import Plant
@@ -195,3 +196,32 @@ def test_the_worker_command_and_the_demo_thread_deliver_the_outbox(client, auth,
     finally:
         stop.set()
     assert len(fake.sent) == 2
+
+
+def test_the_first_article_request_reaches_qc_and_a_rush_request_the_vp(client, auth, plant, fake):
+    plant.team.wecom_robot_key = None
+    db.session.commit()
+    make_user("qc", ["qc"], wecom_userid="LiSi", locale="zh_CN")
+    make_user("vp", ["vp"], wecom_userid="WangWu", locale="zh_CN")
+    work_order = convert(client, auth, plant.confirmed_order(quantity=100).id)
+    card_id = db.session.scalar(select(TaskCard.id).where(TaskCard.work_order_id == work_order["id"]))
+    leader = {**auth.headers("leader"), "Idempotency-Key": uuid.uuid4().hex}
+    assert client.post(f"/api/v1/task-cards/{card_id}/start", headers=leader).status_code == 200
+    leader["Idempotency-Key"] = uuid.uuid4().hex
+    assert (
+        client.post(f"/api/v1/task-cards/{card_id}/report", json={"good": 5}, headers=leader).status_code
+        == 200
+    )
+    worker.run_once()
+    by_user = {m["touser"]: m["textcard"] for m in fake.sent}
+    assert by_user["LiSi"]["title"] == f"首件待检：{work_order['number']}"
+    assert by_user["LiSi"]["url"] == f"https://oh.example.cn/quality/work-orders/{work_order['id']}"
+    order = plant.confirmed_order(created_by_id=make_user("sales", ["sales"]).id)
+    ask = {"order_id": order.id, "requested_due_date": str(order.due_date), "reason": "客户产线停线"}
+    response = client.post("/api/v1/rush", json=ask, headers=auth.headers("sales"))
+    assert response.status_code == 201, response.json
+    assert response.json["status"] == "pending_vp"  # scored below the threshold: the VP decides
+    worker.run_once()
+    rush = [m["textcard"] for m in fake.sent if m["touser"] == "WangWu"]
+    assert [r["title"] for r in rush] == [f"紧急插单待您审批：{order.number}"]
+    assert rush[0]["url"].endswith(f"/rush/{response.json['id']}")
