@@ -41,6 +41,9 @@ def from_env() -> dict:
         "WECOM_API_BASE": os.environ.get("WECOM_API_BASE") or None,
         # "thread": deliver the outbox inside the web process (the demo); else run `flask delivery-worker`.
         "DELIVERY_WORKER": os.environ.get("DELIVERY_WORKER") or None,
+        # Web Push: the VAPID key (PEM or base64url DER; else one is made into instance/) and contact.
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT") or None,
         "LABEL_SIGNING_KEY": os.environ.get("LABEL_SIGNING_KEY") or None,
         # Cookies: never readable by JS, same-site, secure whenever the app is served over TLS.
         "SESSION_COOKIE_HTTPONLY": True,

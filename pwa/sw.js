@@ -51,6 +51,39 @@ self.addEventListener("message", (event) => {
   else if (type === "save-page") event.waitUntil(saveOpenPage(event.data.url));
 });
 
+// Web Push (DESIGN §4): a card, a change or a request arrives with the app closed; tapping the
+// notification opens its page (an open window of it is focused instead of opening another).
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { title: event.data ? event.data.text() : "" };
+  }
+  const url = new URL(message.url || "/", self.location.origin).href;
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Order Helper", {
+      body: message.body || "",
+      data: { url },
+      tag: url, // a newer message about the same page replaces the older one
+      icon: "/pwa/icons/icon-192.png",
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || new URL("/", self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const same = open.find((client) => client.url === url);
+      if (same) return same.focus();
+      return self.clients.openWindow(url);
+    })(),
+  );
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);

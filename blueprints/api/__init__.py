@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         lots,
         orders,
         production,
+        push,
         quality,
         routings,
         rush,
@@ -66,6 +67,7 @@ def register(app: Flask) -> None:
         shipments,
         kitting,
         scan,
+        push,
     ):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.blp.url_prefix or ''}")

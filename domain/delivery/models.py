@@ -10,8 +10,9 @@ from domain.clock import utcnow
 from extensions import db
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
-WECOM_APP, WECOM_ROBOT = "wecom_app", "wecom_robot"
-CHANNELS = (WECOM_APP, WECOM_ROBOT)
+DROPPED = "dropped"  # its recipient is gone (a push subscription the browser dropped): never retried
+WECOM_APP, WECOM_ROBOT, WEB_PUSH = "wecom_app", "wecom_robot", "web_push"
+CHANNELS = (WECOM_APP, WECOM_ROBOT, WEB_PUSH)
 
 
 class OutboxMessage(db.Model):
@@ -33,3 +34,15 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class PushSubscription(db.Model):
+    """One browser or installed PWA that turned notifications on (Web Push): where to send, and the
+    keys its messages are encrypted for."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from domain import changes, roles
 from domain.delivery import rules
-from domain.delivery.models import WECOM_APP, WECOM_ROBOT, OutboxMessage
+from domain.delivery.models import WEB_PUSH, WECOM_APP, WECOM_ROBOT, OutboxMessage, PushSubscription
 from domain.events.types import (
     FirstArticleRequested,
     ProcessChanged,
@@ -108,7 +108,9 @@ def users_with(role: str) -> list[User]:
 
 
 def queue(kind: str, entity: int, message: Any, users: Iterable[User], team: Team | None = None) -> None:
-    """One row per person (in their language) and per team robot; `message()` composes the text."""
+    """One row per person (in their language) for WeCom, per device that turned Web Push on, and per
+    team robot; `message()` composes the text."""
+    users = list(users)
     if wecom_app_on():
         for user in users:
             if user.active and user.wecom_userid:
@@ -121,6 +123,17 @@ def queue(kind: str, entity: int, message: Any, users: Iterable[User], team: Tea
                         message(),
                         user.id,
                     )
+    users = [u for u in users if u.active]
+    subscriptions = db.session.execute(
+        select(PushSubscription.id, PushSubscription.user_id).where(
+            PushSubscription.user_id.in_([u.id for u in users])
+        )
+    ).all()
+    locales = {u.id: u.locale for u in users}
+    for subscription_id, user_id in subscriptions:
+        with force_locale(locales[user_id] or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
+            key = f"{kind}:{entity}:{WEB_PUSH}:{subscription_id}"
+            _add(key, kind, WEB_PUSH, str(subscription_id), message(), user_id)
     if team is not None and team.wecom_robot_key:
         with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
             _add(f"{kind}:{entity}:{WECOM_ROBOT}:{team.id}", kind, WECOM_ROBOT, team.code, message(), None)

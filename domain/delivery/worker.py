@@ -12,8 +12,17 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from domain.clock import utcnow
-from domain.delivery import rules, wecom
-from domain.delivery.models import PENDING, SENDING, SENT, WECOM_APP, WECOM_ROBOT, OutboxMessage
+from domain.delivery import rules, webpush, wecom
+from domain.delivery.models import (
+    DROPPED,
+    PENDING,
+    SENDING,
+    SENT,
+    WEB_PUSH,
+    WECOM_APP,
+    WECOM_ROBOT,
+    OutboxMessage,
+)
 from domain.masterdata import Team
 from domain.transactions import write_transaction
 from extensions import db
@@ -63,6 +72,9 @@ def run_once(send: Sender | None = None, now: datetime | None = None, limit: int
     for message in claim(now, limit):
         try:
             send(message)
+        except webpush.SubscriptionGone:
+            _dropped(message.id)
+            continue
         except wecom.ChannelError as error:
             _retry_later(message.id, str(error), now)
             continue
@@ -75,6 +87,12 @@ def _sent(message_id: int) -> None:
     with write_transaction():
         row = db.session.get(OutboxMessage, message_id)
         row.state, row.sent_at, row.lease_until, row.last_error = SENT, utcnow(), None, None
+
+
+def _dropped(message_id: int) -> None:
+    with write_transaction():
+        row = db.session.get(OutboxMessage, message_id)
+        row.state, row.lease_until, row.last_error = DROPPED, None, "the browser dropped this subscription"
 
 
 def _retry_later(message_id: int, error: str, now: datetime) -> None:
@@ -106,6 +124,9 @@ def wecom_sender() -> Sender:
                 raise wecom.ChannelError(f"team {message.recipient} has no robot any more")
             content = f"**{message.title}**\n{message.body}\n[打开]({public}{message.path})"
             wecom.send_robot_markdown(base, key, rules.clip(content, 4000))
+        elif message.channel == WEB_PUSH:
+            body = {"title": message.title, "body": message.body, "url": message.path}
+            webpush.send(int(message.recipient), body)
         else:
             raise wecom.ChannelError(f"unknown channel {message.channel}")
 

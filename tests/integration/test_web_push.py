@@ -1,0 +1,86 @@
+"""Web Push (DESIGN §4): a device registers its subscription; a new card reaches it through the
+outbox, encrypted so that only that device's keys open it (RFC 8291); a subscription the push
+service dropped (410) is removed and never retried."""
+
+import json
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from domain.delivery import worker
+from domain.delivery.models import DROPPED, SENT, WEB_PUSH, OutboxMessage, PushSubscription
+from extensions import db
+from tests.integration.production_data import Plant
+from tests.integration.push_fake import BrowserKeys, FakePushService, b64
+
+
+@pytest.fixture
+def push():
+    service = FakePushService()
+    yield service
+    service.stop()
+
+
+def subscribe(client, auth, endpoint: str, keys: BrowserKeys, role: str = "leader"):
+    body = {"endpoint": endpoint, "keys": {"p256dh": keys.p256dh, "auth": b64(keys.auth)}}
+    return client.post("/api/v1/push/subscriptions", json=body, headers=auth.headers(role))
+
+
+def convert(client, auth, order_id: int) -> dict:
+    headers = {**auth.headers("planner"), "Idempotency-Key": uuid.uuid4().hex}
+    response = client.post(f"/api/v1/orders/{order_id}/convert", json={}, headers=headers)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_the_public_key_is_a_p256_point(client, auth):
+    key = client.get("/api/v1/push/key", headers=auth.headers("leader")).json["public_key"]
+    raw = __import__("base64").urlsafe_b64decode(key + "=" * (-len(key) % 4))
+    assert len(raw) == 65 and raw[0] == 4  # uncompressed P-256
+
+
+def test_a_card_reaches_the_leaders_device_encrypted_for_its_keys(app, client, auth, push):
+    plant = Plant()
+    keys = BrowserKeys()
+    assert subscribe(client, auth, push.endpoint("leader-phone"), keys).status_code == 201
+    work_order = convert(client, auth, plant.confirmed_order(quantity=300).id)
+    [row] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == WEB_PUSH)).all()
+    assert worker.run_once() == 1
+    [(headers, body)] = push.received["/push/leader-phone"]
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert headers["content-encoding"] == "aes128gcm" and headers["authorization"].startswith("vapid t=")
+    message = json.loads(keys.decrypt(body))
+    assert message["title"] == f"New task card {work_order['number']}"
+    assert message["url"] == "/leader"
+    db.session.refresh(row)
+    assert row.state == SENT
+
+
+def test_a_dropped_subscription_is_removed_and_not_retried(app, client, auth, push):
+    plant = Plant()
+    subscribe(client, auth, push.endpoint("old-phone"), BrowserKeys())
+    push.gone.add("/push/old-phone")
+    convert(client, auth, plant.confirmed_order().id)
+    assert worker.run_once() == 0
+    assert db.session.scalars(select(PushSubscription)).all() == []
+    [row] = db.session.scalars(select(OutboxMessage)).all()
+    db.session.refresh(row)
+    assert row.state == DROPPED
+    assert worker.run_once() == 0  # never again
+
+
+def test_bad_keys_are_refused_with_the_field_named(client, auth):
+    body = {"endpoint": "https://push.example/x", "keys": {"p256dh": "short", "auth": "x"}}
+    response = client.post("/api/v1/push/subscriptions", json=body, headers=auth.headers("leader"))
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {"keys.p256dh", "keys.auth"}
+
+
+def test_turning_off_removes_this_devices_subscription(client, auth, push):
+    subscribe(client, auth, push.endpoint("p"), BrowserKeys())
+    response = client.delete(
+        "/api/v1/push/subscriptions", json={"endpoint": push.endpoint("p")}, headers=auth.headers("leader")
+    )
+    assert response.status_code == 204
+    assert db.session.scalars(select(PushSubscription)).all() == []
