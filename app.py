@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         health,
         main,
+        notification_settings,
         order_changes,
         order_rules_admin,
         order_stops,
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(pwa.bp)
+    app.register_blueprint(notification_settings.bp)
     for module in (orders, order_stops, order_changes, rush, order_rules_admin):  # DESIGN §3
         app.register_blueprint(module.bp)
     api_pkg.register(app)

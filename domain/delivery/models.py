@@ -3,7 +3,7 @@ queues the same message twice, and the state the worker moves it through."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
@@ -34,6 +34,16 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class NotificationSetting(db.Model):
+    """A person's choices: which kinds of message they do not want on which channel ("kind:channel"
+    in `muted`), and quiet hours (plant time, "HH:MM") that hold back the non-urgent ones."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    muted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    quiet_from: Mapped[str | None] = mapped_column(String(5))
+    quiet_to: Mapped[str | None] = mapped_column(String(5))
 
 
 class PushSubscription(db.Model):

@@ -5,6 +5,7 @@ their profile has their WeCom userid; a team whose robot is set up gets the card
 Each row's key is stable, so an event never queues the same message twice."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -12,9 +13,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from domain import changes, roles
+from domain import changes, clock, roles
 from domain.delivery import rules
-from domain.delivery.models import WEB_PUSH, WECOM_APP, WECOM_ROBOT, OutboxMessage, PushSubscription
+from domain.delivery.models import (
+    WEB_PUSH,
+    WECOM_APP,
+    WECOM_ROBOT,
+    NotificationSetting,
+    OutboxMessage,
+    PushSubscription,
+)
 from domain.events.types import (
     FirstArticleRequested,
     ProcessChanged,
@@ -28,7 +36,12 @@ from domain.stock.quantity import plain
 from domain.users import User, UserRole
 from extensions import db
 
-TASK_CARD, CHANGE_NOTICE, FIRST_ARTICLE, RUSH = "task_card", "change_notice", "first_article", "rush"
+TASK_CARD, CHANGE_NOTICE, FIRST_ARTICLE, RUSH = (
+    rules.TASK_CARD,
+    rules.CHANGE_NOTICE,
+    rules.FIRST_ARTICLE,
+    rules.RUSH,
+)
 
 
 def wecom_app_on() -> bool:
@@ -108,39 +121,58 @@ def users_with(role: str) -> list[User]:
 
 
 def queue(kind: str, entity: int, message: Any, users: Iterable[User], team: Team | None = None) -> None:
-    """One row per person (in their language) for WeCom, per device that turned Web Push on, and per
-    team robot; `message()` composes the text."""
-    users = list(users)
-    if wecom_app_on():
-        for user in users:
-            if user.active and user.wecom_userid:
-                with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
-                    _add(
-                        f"{kind}:{entity}:{WECOM_APP}:{user.id}",
-                        kind,
-                        WECOM_APP,
-                        user.wecom_userid,
-                        message(),
-                        user.id,
-                    )
+    """One row per person (in their language) for WeCom and per device that turned Web Push on, as
+    their settings allow (muted kinds left out, non-urgent ones held until their quiet hours end),
+    and one per team robot; `message()` composes the text."""
     users = [u for u in users if u.active]
-    subscriptions = db.session.execute(
-        select(PushSubscription.id, PushSubscription.user_id).where(
-            PushSubscription.user_id.in_([u.id for u in users])
-        )
-    ).all()
-    locales = {u.id: u.locale for u in users}
-    for subscription_id, user_id in subscriptions:
-        with force_locale(locales[user_id] or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
-            key = f"{kind}:{entity}:{WEB_PUSH}:{subscription_id}"
-            _add(key, kind, WEB_PUSH, str(subscription_id), message(), user_id)
+    settings = _settings({u.id for u in users})
+    now = clock.plant_now()
+    for user in users:
+        mine = settings.get(user.id)
+        muted = mine.muted if mine else []
+        held = _held_until(kind, mine, now)
+        with force_locale(user.locale or _default_locale()):
+            if wecom_app_on() and user.wecom_userid and rules.wanted(kind, WECOM_APP, muted):
+                key = f"{kind}:{entity}:{WECOM_APP}:{user.id}"
+                _add(key, kind, WECOM_APP, user.wecom_userid, message(), user.id, held)
+            if rules.wanted(kind, WEB_PUSH, muted):
+                for subscription_id in _subscriptions(user.id):
+                    key = f"{kind}:{entity}:{WEB_PUSH}:{subscription_id}"
+                    _add(key, kind, WEB_PUSH, str(subscription_id), message(), user.id, held)
     if team is not None and team.wecom_robot_key:
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
+        with force_locale(_default_locale()):
             _add(f"{kind}:{entity}:{WECOM_ROBOT}:{team.id}", kind, WECOM_ROBOT, team.code, message(), None)
 
 
+def _default_locale() -> str:
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")
+
+
+def _settings(user_ids: set[int]) -> dict[int, NotificationSetting]:
+    query = select(NotificationSetting).where(NotificationSetting.user_id.in_(user_ids))
+    return {row.user_id: row for row in db.session.scalars(query)}
+
+
+def _subscriptions(user_id: int) -> list[int]:
+    return list(db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id)))
+
+
+def _held_until(kind: str, setting: NotificationSetting | None, now: datetime) -> datetime | None:
+    """UTC moment the quiet hours end when a non-urgent message falls in them, else None."""
+    if setting is None or kind in rules.URGENT:
+        return None
+    ends = rules.quiet_end(now, rules.parse_hhmm(setting.quiet_from), rules.parse_hhmm(setting.quiet_to))
+    return clock.as_utc(ends) if ends else None
+
+
 def _add(
-    key: str, kind: str, channel: str, recipient: str, message: rules.Message, user_id: int | None
+    key: str,
+    kind: str,
+    channel: str,
+    recipient: str,
+    message: rules.Message,
+    user_id: int | None,
+    not_before: datetime | None = None,
 ) -> None:
     if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return
@@ -154,5 +186,6 @@ def _add(
             title=message.title[:200],
             body=message.body[:1000],
             path=message.path,
+            **({"next_attempt_at": not_before} if not_before else {}),
         )
     )

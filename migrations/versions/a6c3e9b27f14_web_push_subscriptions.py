@@ -1,4 +1,5 @@
-"""Web Push subscriptions (one per browser or installed PWA that turned notifications on)
+"""Web Push subscriptions (one per browser or installed PWA that turned notifications on); each
+person's notification settings (muted kinds per channel, quiet hours)
 
 Revision ID: a6c3e9b27f14
 Revises: f2b8d6a41c95
@@ -30,9 +31,18 @@ def upgrade():
     )
     with op.batch_alter_table('push_subscription', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_subscription_user_id'), ['user_id'], unique=False)
+    op.create_table('notification_setting',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('muted', sa.JSON(), nullable=False),
+    sa.Column('quiet_from', sa.String(length=5), nullable=True),
+    sa.Column('quiet_to', sa.String(length=5), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_setting_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_setting'))
+    )
 
 
 def downgrade():
+    op.drop_table('notification_setting')
     with op.batch_alter_table('push_subscription', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_push_subscription_user_id'))
     op.drop_table('push_subscription')

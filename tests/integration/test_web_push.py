@@ -84,3 +84,34 @@ def test_turning_off_removes_this_devices_subscription(client, auth, push):
     )
     assert response.status_code == 204
     assert db.session.scalars(select(PushSubscription)).all() == []
+
+
+def test_my_settings_mute_a_kind_and_hold_notices_in_quiet_hours(app, client, auth, push):
+    from datetime import datetime, timedelta
+    from unittest import mock
+
+    from domain import clock
+
+    plant = Plant()
+    subscribe(client, auth, push.endpoint("leader-phone"), BrowserKeys())
+    auth.login("leader")
+    page = client.get("/me/notifications")
+    assert page.status_code == 200 and 'data-testid="on-task_card-web_push"' in page.text
+    form = {"change_notice:web_push": "1", "quiet_from": "22:00", "quiet_to": "07:00"}  # cards muted here
+    assert client.post("/me/notifications", data=form).status_code == 302
+    bad = client.post("/me/notifications", data={"quiet_from": "25:00", "quiet_to": "07:00"})
+    assert bad.status_code == 422 and "HH:MM" in bad.text
+    client.post("/logout")
+
+    order = plant.confirmed_order()
+    convert(client, auth, order.id)
+    assert db.session.scalars(select(OutboxMessage)).all() == []  # task cards muted on this channel
+    night = datetime(2026, 12, 7, 23, 30, tzinfo=clock.plant_zone())
+    with mock.patch.object(clock, "plant_now", return_value=night):
+        response = client.patch(
+            f"/api/v1/orders/{order.id}", json={"packaging": "木托盘"}, headers=auth.headers("admin")
+        )
+    assert response.status_code == 200, response.json
+    [row] = db.session.scalars(select(OutboxMessage)).all()
+    assert row.kind == "change_notice"
+    assert row.next_attempt_at == clock.as_utc(night.replace(hour=7, minute=0) + timedelta(days=1))  # 07:00
