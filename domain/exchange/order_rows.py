@@ -15,6 +15,7 @@ from blueprints.api.order_schemas import OrderCreateIn
 from domain import compliance
 from domain.exchange.order_sheet import NOT_IN_SHEET, TITLES
 from domain.exchange.sheets import Row, cell_date, cell_text
+from domain.validation_messages import flatten
 
 CREATE, UPDATE, UNCHANGED = "created", "updated", "unchanged"  # named as the counts are
 OPTIONAL_TEXT = ("price_override_reason", "packaging", "color_notes", "original_ref")
@@ -121,15 +122,8 @@ def schema_errors(
     try:
         return (schema or OrderCreateIn()).load(data), []
     except ma.ValidationError as error:
-        found = error.messages if isinstance(error.messages, dict) else {}
-        return None, [
-            CellError(number, TITLES.get(name, name), " ".join(_(str(m)) for m in _listed(messages)))
-            for name, messages in found.items()
-        ]
-
-
-def _listed(messages: Any) -> list[Any]:
-    return messages if isinstance(messages, list) else [messages]
+        found = flatten(error.messages)
+        return None, [CellError(number, TITLES.get(name, name), text) for name, text in found.items()]
 
 
 def _find(row: Row, known: Known, customer: Party | None) -> tuple[Existing | None, list[CellError]]:

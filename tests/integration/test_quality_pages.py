@@ -1,6 +1,7 @@
 """Quality pages: the QC's list and inspection form, the trace page with a defect report, kitting alerts."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -119,6 +120,22 @@ def test_trace_page_and_defect_report(client, auth, plant):
     assert b'data-testid="trace-backward"' in scanned.data and b"SP-9" in scanned.data
     by_order = client.get("/quality/trace", query_string={"order": "SO-A"})
     assert b"M9" in by_order.data
+
+
+def test_trace_page_names_lot_kinds_and_work_order_states_in_chinese(client, auth, plant):
+    worker = make_user("warehouse", ["warehouse"])
+    receive_material(RESIN, Decimal(50), "Sinopec", "SP-9", scan_a(plant), worker, lot="M9")
+    issue_to_work_order(RESIN, "M9", Decimal(5), "WO-A", scan_a(plant), worker)
+    record_output("WO-A", Decimal(100), scan_b(plant), worker)
+    auth.login("qc")
+    for lot in ("SP-9", "M9"):
+        page = client.get("/quality/trace", query_string={"lot": lot}, headers={"Accept-Language": "zh-CN"})
+        text = page.get_data(as_text=True)
+        notes = re.findall(r'class="item-note">([^<]*)<', text)
+        origin = text.split('data-testid="trace-origin">', 1)[1].split("<", 1)[0]
+        assert notes and {"供应商批次", "物料批次", "产出批次"} & set(notes)
+        words = " ".join([*notes, origin])
+        assert not re.search(r"supplier|material|output|released|acknowledged|in_progress|finished", words)
 
 
 def test_kitting_page_lists_short_work_orders(client, auth, plant):
