@@ -135,6 +135,13 @@ class OrderQuery(ma.Schema):
     customer_code = Text(validate=ma.validate.Length(max=32))
     product_model = Text(validate=ma.validate.Length(max=64))
     number = Text(validate=ma.validate.Length(max=32), metadata={"description": "prefix of the number"})
+    q = Text(
+        validate=ma.validate.Length(max=64),
+        metadata={
+            "description": "search: any part of the number or PO, customer code, name, pinyin or its "
+            "initials, product model; best matches first"
+        },
+    )
     due_from = ma.fields.Date()
     due_to = ma.fields.Date()
     rush = ma.fields.Boolean()
