@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from domain import order_search
 from domain.errors import DomainError
@@ -50,7 +50,7 @@ class OrderPage:
     next_cursor: str | None
 
 
-def _where(f: OrderFilter, user: Any) -> list[Any]:
+def _where(f: OrderFilter, user: Any, found: order_search.Search | None) -> list[Any]:
     conditions: list[Any] = []
     if not user.has_any_role(SEE_ALL_ROLES):
         conditions.append(Order.created_by_id == user.id)  # a salesperson's own orders
@@ -71,8 +71,8 @@ def _where(f: OrderFilter, user: Any) -> list[Any]:
         upper_bound = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         conditions += [Order.number >= prefix, Order.number < upper_bound]
         conditions.append(Order.number.like(_prefix(prefix), escape="\\"))
-    if _searching(f):
-        conditions.append(order_search.matches(f.q or ""))
+    if found is not None:
+        conditions.append(order_search.matches(found))
     if f.due_from:
         conditions.append(Order.due_date >= f.due_from)
     if f.due_to:
@@ -135,9 +135,10 @@ def list_orders(f: OrderFilter, user: Any) -> OrderPage:
     (order_search.rank), each rank in the list's sort."""
     column, parse, descending = _sort(f)
     limit = max(1, min(f.limit, MAX_PAGE))
-    conditions = _where(f, user)
-    searching = _searching(f)
-    rank = order_search.rank(f.q or "") if searching else None
+    found_by = order_search.search(f.q or "") if _searching(f) else None
+    conditions = _where(f, user, found_by)
+    searching = found_by is not None
+    rank = order_search.rank(found_by) if found_by is not None else None
     # A search scans the orders (no index holds "any part of"), so its first page takes the total from
     # the same scan (a window count) instead of scanning twice.
     window = searching and not f.cursor
@@ -145,9 +146,12 @@ def list_orders(f: OrderFilter, user: Any) -> OrderPage:
     if window:
         extra.append(func.count().over().label("total"))
     ordering = [column.desc() if descending else column, Order.id.desc() if descending else Order.id]
+    # selectinload: a search sorts every match, and joined customers and products would be joined
+    # for all of them, not only for the page
+    load = selectinload if searching else joinedload
     query: Select = (
         select(Order, *extra)
-        .options(joinedload(Order.customer), joinedload(Order.product))
+        .options(load(Order.customer), load(Order.product))
         .where(*conditions)
         .order_by(*([rank] if rank is not None else []), *ordering)
         .limit(limit + 1)
