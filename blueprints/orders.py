@@ -17,6 +17,7 @@ from domain import (
     order_history,
     order_list,
     order_service,
+    quantity_format,
     roles,
     rush_orders,
     stage_machine,
@@ -39,6 +40,12 @@ PICK_LIMIT = 500  # customers and models offered for autocomplete on the phone
 def plain_number(value) -> str:
     """2000.000 → "2000", 3.6000 → "3.6": quantities and prices as a person writes them."""
     return "—" if value is None else f"{plain(Decimal(value)):f}"
+
+
+@bp.app_template_filter("quantity")
+def quantity(value, unit: str = "") -> str:
+    """A quantity with its unit in the user's locale (domain/quantity_format.py): "1,183.676 千克"."""
+    return quantity_format.quantity(value, unit)
 
 
 @bp.app_context_processor

@@ -146,6 +146,15 @@ def test_kitting_page_lists_short_work_orders(client, auth, plant):
     assert detail.status_code == 200 and b"51" in detail.data
 
 
+def test_kitting_shortages_read_with_chinese_unit_names(client, auth, plant):
+    auth.login("planner")
+    zh = {"Accept-Language": "zh-CN"}
+    page = client.get("/quality/kitting", headers=zh).get_data(as_text=True)
+    assert re.search(r"缺 [0-9,.]+ 千克", page) and not re.search(r"short [0-9.]+ kg", page)
+    detail = client.get(f"/quality/kitting/{plant.work_orders['WO-A']}", headers=zh).get_data(as_text=True)
+    assert "51 千克" in detail
+
+
 def test_an_output_lot_has_a_printable_qr_label_naming_it(client, auth, plant):
     worker = make_user("warehouse", ["warehouse"])
     output = record_output("WO-A", Decimal(100), scan_b(plant), worker)
