@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from domain.adoption import entry_errors
 from domain.clock import utcnow
 from domain.masterdata import Location, Team, Warehouse, Workshop
 from domain.orders import Order, OrderStageEvent
+from domain.rush_orders import PENDING_VP, RushRequest
 from domain.users import User
 from extensions import db
 
@@ -267,17 +268,22 @@ def vp_card(user: User, today: date) -> Card:
     open_a = (Order.priority == "A", Order.stage.in_(OPEN_STAGES))
     late = func.coalesce(func.sum(case((Order.due_date < today, 1), else_=0)), 0)
     total, overdue = db.session.execute(select(func.count(Order.id), late).where(*open_a)).one()
+    waiting = db.session.execute(
+        select(func.count(RushRequest.id)).where(RushRequest.status == PENDING_VP)
+    ).scalar_one()
     orders = _orders(*open_a, order_by=(Order.due_date,))
     return Card(
         roles.VP,
-        _("Keep the A-priority orders moving."),
+        _("Decide the rush requests waiting for you and keep the A-priority orders moving."),
         [
+            Figure("rush_waiting", _("Rush requests to decide"), waiting, "warn" if waiting else ""),
             Figure("a_priority", _("A-priority open"), total),
             Figure("a_priority_late", _("Late"), int(overdue), "late" if overdue else ""),
         ],
         _("A-priority orders"),
         [_order_item(o, today, f"{o.customer.name} · {STAGE_LABELS[o.stage]}") for o in orders],
         _("No A-priority order is open."),
+        link=(url_for("rush.index", status=PENDING_VP), _("Open the rush requests to decide")),
     )
 
 

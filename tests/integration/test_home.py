@@ -183,8 +183,30 @@ def test_vp_card_counts_open_a_priority_orders_and_the_late_ones(client):
     add_order("shipped", -1, priority="A")
     add_order("confirmed", -3, priority="B")
     vp = card(home(client, "v1", ["vp"]), "vp")
-    assert figures(vp) == {"a_priority": 2, "a_priority_late": 1}
+    assert figures(vp) == {"rush_waiting": 0, "a_priority": 2, "a_priority_late": 1}
     assert items(vp) == [late.number, on_time.number]
+
+
+def test_vp_card_shows_the_rush_requests_waiting_for_the_vp_and_links_to_them(client):
+    from domain.rush_orders import RushRequest
+
+    for status, order in (("pending_vp", add_order("confirmed", 5)), ("open", add_order("confirmed", 6))):
+        db.session.add(
+            RushRequest(
+                order_id=order.id,
+                status=status,
+                requested_due_date=order.due_date,
+                inputs={},
+                settings={},
+                scores={},
+                composite=Decimal(2),
+                threshold=Decimal(3),
+            )
+        )
+    db.session.commit()
+    vp = card(home(client, "v2", ["vp"]), "vp")
+    assert figures(vp)["rush_waiting"] == 1
+    assert 'href="/rush/?status=pending_vp"' in vp
 
 
 def test_admin_card_links_to_administration(client):
