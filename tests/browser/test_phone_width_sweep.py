@@ -12,11 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
+from domain import changes
 from domain.demo_plant import seed_demo_plant
+from domain.masterdata import Product
 from domain.roles import ALL_ROLES
+from domain.users import find_user
 from extensions import db
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
 from tests.conftest import TEST_CONFIG
@@ -43,6 +47,10 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
         db.create_all()
         zone = ZoneInfo(app.config["PLANT_TIMEZONE"])
         seed_demo_plant(datetime.now(zone).date(), zone)
+        # a process notice titled the way engineers write them: long, with unbroken part numbers
+        model = db.session.execute(select(Product.model).order_by(Product.id)).scalars().first()
+        title = "ECN-2026-0117-REV-C: gate-moved-to-rib-side-for-OH-HS-1420-A/B/C-housings 浇口改到加强筋一侧"
+        changes.create_process_notice(model, title, "M-1420-02 同步修改。", find_user("planner"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="sweep-server", daemon=True)
     thread.start()
