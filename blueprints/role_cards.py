@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from domain import roles
+from domain import quantity_format, roles
 from domain.adoption import entry_errors
 from domain.clock import utcnow
 from domain.masterdata import Location, Team, Warehouse, Workshop
@@ -98,7 +98,7 @@ def _due_note(due: date, today: date) -> tuple[str, str]:
 
 def _order_item(order: Order, today: date, detail: str | None = None) -> Item:
     note, tone = _due_note(order.due_date, today)
-    what = f"{order.product.model} × {format_decimal(order.quantity)}"
+    what = f"{order.product.model} × {quantity_format.quantity(order.quantity, 'pcs')}"
     return Item(order.number, detail or f"{order.customer.name} · {what}", note, tone, order.priority)
 
 

@@ -242,3 +242,11 @@ def test_home_page_queries_do_not_grow_with_the_number_of_orders(client):
     for _ in range(4):
         add_one_of_each()
     assert queries_for_home() == few
+
+
+def test_order_quantities_on_the_cards_read_with_separators_and_chinese_units(client):
+    seller = make_user("s3", ["sales"])
+    add_order("in_production", 3, by=seller)
+    client.post("/login", data={"username": "s3", "password": "demo"})
+    page = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "× 1,000 件" in card(page, "sales")
