@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from blueprints.access import is_api_request
 from domain.errors import DomainError
+from domain.validation_messages import flatten
 from extensions import db
 
 _CODES = {
@@ -39,37 +40,6 @@ _MESSAGES = {
     429: _l("Too many attempts; please wait a minute."),
     500: _l("Something went wrong on the server; nothing was saved."),
 }
-# marshmallow's stock messages, so field errors reach the user in their language.
-_FIELD_MESSAGES = {
-    "Missing data for required field.": _l("Missing data for required field."),
-    "Field may not be null.": _l("Field may not be null."),
-    "Not a valid integer.": _l("Not a valid integer."),
-    "Not a valid number.": _l("Not a valid number."),
-    "Not a valid string.": _l("Not a valid string."),
-    "Not a valid boolean.": _l("Not a valid boolean."),
-    "Not a valid date.": _l("Not a valid date."),
-    "Not a valid datetime.": _l("Not a valid datetime."),
-    "Unknown field.": _l("Unknown field."),
-    "Invalid input type.": _l("Invalid input type."),
-    "Invalid JSON body.": _l("Invalid JSON body."),
-    "Shorter than minimum length 1.": _l("Must not be empty."),
-}
-
-
-def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
-    """webargs' nested {location: {field: [msg]}} → {"field" or "lines.0.qty": "msg"}."""
-    if isinstance(messages, list):
-        texts = [m for m in messages if isinstance(m, str)]
-        out = {prefix or "_body": " ".join(str(_FIELD_MESSAGES.get(t, t)) for t in texts)} if texts else {}
-        for i, item in enumerate(m for m in messages if isinstance(m, dict)):
-            out.update(_flatten(item, f"{prefix}.{i}" if prefix else str(i)))
-        return out
-    if isinstance(messages, dict):
-        out: dict[str, str] = {}
-        for key, value in messages.items():
-            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    return {prefix or "_body": str(_FIELD_MESSAGES.get(str(messages), messages))}
 
 
 def _field_errors(error: HTTPException) -> dict[str, str]:
@@ -90,7 +60,7 @@ def _field_errors(error: HTTPException) -> dict[str, str]:
             for loc in messages.values()
             for k, v in (loc.items() if isinstance(loc, dict) else [("_body", loc)])
         }
-    return _flatten(messages)
+    return flatten(messages)
 
 
 def error_response(

@@ -87,7 +87,7 @@ def export() -> Response:
     The rows stream through write_only; only the compressed file is held (a few MB per 100,000 orders)."""
     owner = None if current_user.has_any_role(SEE_ALL_ROLES) else current_user.id
     out = BytesIO()
-    write_orders(out, visible_orders(owner))
+    write_orders(out, visible_orders(owner), with_prices=roles.sees_prices(current_user))
     out.seek(0)
     name = f"orders-{order_service.plant_today():%Y%m%d}.xlsx"
     return send_file(out, mimetype=XLSX, as_attachment=True, download_name=name)

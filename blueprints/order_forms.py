@@ -102,6 +102,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=64)])
     number = StringField(_l("Order number"), validators=[Optional(), Length(max=32)])
     stage = SelectField(
         _l("Stage"), choices=[("", _l("All stages")), *[(s, STAGE_LABELS[s]) for s in STAGES]], default=""
@@ -127,6 +128,7 @@ class FilterForm(FlaskForm):
 
     def filters(self) -> dict[str, Any]:
         return {
+            "q": self.q.data or None,
             "number": self.number.data or None,
             "stage": self.stage.data or None,
             "priority": self.priority.data or None,

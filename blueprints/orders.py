@@ -18,6 +18,7 @@ from domain import (
     order_list,
     order_service,
     order_stops,
+    quantity_format,
     roles,
     rush_orders,
     stage_machine,
@@ -39,6 +40,12 @@ PICK_LIMIT = 500  # customers and models offered for autocomplete on the phone
 def plain_number(value) -> str:
     """2000.000 → "2000", 3.6000 → "3.6": quantities and prices as a person writes them."""
     return "—" if value is None else f"{plain(Decimal(value)):f}"
+
+
+@bp.app_template_filter("quantity")
+def quantity(value, unit: str = "") -> str:
+    """A quantity with its unit in the user's locale (domain/quantity_format.py): "1,183.676 千克"."""
+    return quantity_format.quantity(value, unit)
 
 
 @bp.app_context_processor
@@ -213,9 +220,11 @@ def detail(order_id: int):
         for s in sorted(stage_machine.allowed_next(order.stage), key=stage_machine.STAGES.index)
         if s != stage_machine.CONFIRMED and current_user.has_any_role(TRANSITION_ROLES[s])
     ]
+    show_prices = roles.sees_prices(current_user)
     context = {
         "order": order,
-        "list_price": order_service.list_price(order.customer_id, order.product_id),
+        "show_prices": show_prices,
+        "list_price": order_service.list_price(order.customer_id, order.product_id) if show_prices else None,
         "failures": order_service.check_order(order, order_service.plant_today(), locale())
         if order.stage == stage_machine.QUOTE
         else [],
@@ -224,7 +233,7 @@ def detail(order_id: int):
         "events": order_history.stage_events(order.id),
         "notices": notices,
         "highlight": changes.unacknowledged_fields(notices, current_user.id),
-        "audit": order_history.audit_entries(order.id),
+        "audit": order_history.audit_entries(order.id, with_prices=show_prices),
         "submissions": order_history.submissions_of(order.id),
         "rush_requests": rush_orders.list_requests(order_id=order.id),
         "planned": replan.planned_finish(order.id, order.due_date),

@@ -48,6 +48,9 @@ def _production_helpers() -> dict:
         "convert_form": convert_form,
         "work_orders_of": work_orders.work_orders_of,
         "work_order_labels": m.WORK_ORDER_STATUS_LABELS,
+        # only roles that may open a work order page get links to it (no link that answers 403)
+        "may_open_work_orders": bool(getattr(current_user, "is_authenticated", False))
+        and current_user.has_any_role(VIEWERS),
     }
 
 

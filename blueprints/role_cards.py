@@ -4,16 +4,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import format_decimal, ngettext
+from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from domain import changes, clock, roles
+from domain import changes, clock, quantity_format, roles
 from domain.adoption import entry_errors
 from domain.clock import utcnow
 from domain.masterdata import Location, Team, Warehouse, Workshop
 from domain.orders import Order, OrderStageEvent
+from domain.rush_orders import PENDING_VP, RushRequest
 from domain.stage_machine import OPEN_STAGES, STAGE_LABELS
 from domain.users import User
 from extensions import db
@@ -85,7 +87,7 @@ def _due_note(due: date, today: date) -> tuple[str, str]:
 
 def _order_item(order: Order, today: date, detail: str | None = None) -> Item:
     note, tone = _due_note(order.due_date, today)
-    what = f"{order.product.model} × {format_decimal(order.quantity)}"
+    what = f"{order.product.model} × {quantity_format.quantity(order.quantity, 'pcs')}"
     return Item(order.number, detail or f"{order.customer.name} · {what}", note, tone, order.priority)
 
 
@@ -265,17 +267,22 @@ def vp_card(user: User, today: date) -> Card:
     open_a = (Order.priority == "A", Order.stage.in_(OPEN_STAGES))
     late = func.coalesce(func.sum(case((Order.due_date < today, 1), else_=0)), 0)
     total, overdue = db.session.execute(select(func.count(Order.id), late).where(*open_a)).one()
+    waiting = db.session.execute(
+        select(func.count(RushRequest.id)).where(RushRequest.status == PENDING_VP)
+    ).scalar_one()
     orders = _orders(*open_a, order_by=(Order.due_date,))
     return Card(
         roles.VP,
-        _("Keep the A-priority orders moving."),
+        _("Decide the rush requests waiting for you and keep the A-priority orders moving."),
         [
+            Figure("rush_waiting", _("Rush requests to decide"), waiting, "warn" if waiting else ""),
             Figure("a_priority", _("A-priority open"), total),
             Figure("a_priority_late", _("Late"), int(overdue), "late" if overdue else ""),
         ],
         _("A-priority orders"),
         [_order_item(o, today, f"{o.customer.name} · {STAGE_LABELS[o.stage]}") for o in orders],
         _("No A-priority order is open."),
+        link=(url_for("rush.index", status=PENDING_VP), _("Open the rush requests to decide")),
     )
 
 

@@ -4,10 +4,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, text, true
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
+from domain.search_text import search_key
 from extensions import db
 
 Money = Numeric(14, 4)
@@ -25,6 +26,14 @@ class Customer(db.Model):
     purchase_12m: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     active: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # code, name and the name's pinyin (full and initials), lower case: what the order search matches
+    search_key: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+@event.listens_for(Customer, "before_insert")
+@event.listens_for(Customer, "before_update")
+def _customer_search_key(_mapper: Any, _connection: Any, customer: Customer) -> None:
+    customer.search_key = search_key(customer.code, customer.name)
 
 
 class Product(db.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from domain import roles
 from domain.audit import AuditLog
 from domain.compliance_rules import OrderSubmission
 from domain.drawings import SampleDrawing
@@ -47,8 +48,9 @@ class AuditEntry:
     ip: str | None
 
 
-def audit_entries(order_id: int) -> list[AuditEntry]:
-    """Audit rows about the order itself, newest first."""
+def audit_entries(order_id: int, with_prices: bool = True) -> list[AuditEntry]:
+    """Audit rows about the order itself, newest first; without price changes for the roles that do not
+    deal in prices (`roles.PRICE_FIELDS`)."""
     who = aliased(User)
     query = (
         select(AuditLog, who.display_name, who.username)
@@ -58,9 +60,15 @@ def audit_entries(order_id: int) -> list[AuditEntry]:
         .limit(AUDIT_LIMIT)
     )
     return [
-        AuditEntry(row.at, row.action, display or username, row.changes, row.ip)
+        AuditEntry(row.at, row.action, display or username, _shown(row.changes, with_prices), row.ip)
         for row, display, username in db.session.execute(query)
     ]
+
+
+def _shown(changes: Any, with_prices: bool) -> Any:
+    if with_prices or not isinstance(changes, dict):
+        return changes
+    return {key: value for key, value in changes.items() if key not in roles.PRICE_FIELDS}
 
 
 def drawings_of(order_id: int) -> list[SampleDrawing]:

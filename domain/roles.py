@@ -26,3 +26,13 @@ ROLE_LABELS = {
     CS: _l("Customer service"),
     VP: _l("Vice president"),
 }
+
+# Prices, costs and margins are for the roles that deal in them (DESIGN §1: sales quote, the VP weighs
+# margins, customer service answers price questions, admin keeps the price list); other roles make,
+# move and check the goods and see orders without them.
+PRICE_ROLES: frozenset[str] = frozenset({SALES, VP, ADMIN, CS})
+PRICE_FIELDS: frozenset[str] = frozenset({"unit_price", "price_override_reason", "list_price"})
+
+
+def sees_prices(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_any_role(PRICE_ROLES)

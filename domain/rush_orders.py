@@ -78,7 +78,9 @@ def save_settings(data: dict[str, Any], actor: Any) -> RushSettings:
         settings = RushSettings.from_dict({**load_settings().to_dict(), **data})
     except (ArithmeticError, TypeError, ValueError) as exc:
         raise DomainError(
-            "invalid_settings", _("Some settings are not numbers."), {"_body": str(exc)}
+            "invalid_settings",
+            _("Some settings are not numbers."),
+            {"_body": _("Some settings are not numbers.")},
         ) from exc
     if problems := settings.problems():
         raise DomainError("invalid_settings", _("Some settings are not valid."), problems)

@@ -148,6 +148,12 @@ class RushScore:
     def opens_at_once(self) -> bool:
         return self.composite >= self.threshold
 
+    def without_margin(self, note: str) -> "RushScore":
+        """The same score with the margin's explanation (it reads the price and cost) replaced by `note`,
+        for the roles that do not deal in prices."""
+        dimensions = tuple(replace(d, why=note) if d.key == MARGIN else d for d in self.dimensions)
+        return replace(self, dimensions=dimensions)
+
 
 def _pct(value: Decimal) -> str:
     return f"{(value * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"

@@ -5,9 +5,12 @@
 
 gives GET "" (paged, ?q= ?active= ?sort= and ?<reference>_id= filters), POST "" (201), GET /<id>,
 PATCH /<id> (only the fields sent change), POST /<id>/deactivate and POST /<id>/reactivate.
-Reads: any signed-in user; writes: admin. Request bodies use the entity's schema, so the OpenAPI
+Reads: any signed-in user unless `readers` names the roles (prices: the price roles); writes: admin.
+Request bodies use the entity's schema, so the OpenAPI
 document shows the same rules the service enforces. Decimals are JSON strings in responses.
 """
+
+from collections.abc import Iterable
 
 import marshmallow as ma
 from flask_login import current_user
@@ -25,9 +28,10 @@ def decimal_out(**metadata: str) -> ma.fields.Decimal:
     return ma.fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal", **metadata})
 
 
-def add_routes(blp: Blueprint, kind: str, out: type[ma.Schema]) -> None:
+def add_routes(blp: Blueprint, kind: str, out: type[ma.Schema], readers: Iterable[str] | None = None) -> None:
+    """`readers`: the roles that may read (default every signed-in user)."""
     spec = service.entity(kind)
-    _add_reads(blp, spec, out)
+    _add_reads(blp, spec, out, tuple(readers or ()))
     _add_writes(blp, spec, out)
 
 
@@ -48,14 +52,14 @@ def _list_args(spec: Entity) -> type[ma.Schema]:
     return type(name, (ListArgs,), fields)
 
 
-def _add_reads(blp: Blueprint, spec: Entity, out: type[ma.Schema]) -> None:
+def _add_reads(blp: Blueprint, spec: Entity, out: type[ma.Schema], readers: tuple[str, ...]) -> None:
     @blp.route("", methods=["GET"])
     @blp.doc(
         summary=f"List {spec.kind}", description="Paged; active and deactivated rows unless ?active= says."
     )
     @blp.arguments(_list_args(spec), location="query")
     @blp.response(200, page_of(out))
-    @roles_required()
+    @roles_required(*readers)
     def list_rows(args: dict):
         filters = {n: args[n] for n in spec.references if args.get(n) is not None}
         query = service.ListQuery(
@@ -72,7 +76,7 @@ def _add_reads(blp: Blueprint, spec: Entity, out: type[ma.Schema]) -> None:
     @blp.doc(summary=f"One of {spec.kind}")
     @blp.response(200, out)
     @blp.alt_response(404, response="NOT_FOUND")
-    @roles_required()
+    @roles_required(*readers)
     def get_row(row_id: int):
         return service.get(spec.kind, row_id)
 

@@ -23,7 +23,8 @@ class ImportUploadIn(ma.Schema):
 class CellErrorOut(ma.Schema):
     row = ma.fields.Integer(metadata={"description": "the row number as the spreadsheet shows it"})
     column = ma.fields.String(metadata={"description": "the column header, e.g. 数量"})
-    message = ma.fields.String()
+    value = ma.fields.String(metadata={"description": "the cell as the file holds it"})
+    message = ma.fields.String(metadata={"description": "the reason, in the uploader's language"})
 
 
 class ImportJobOut(ma.Schema):

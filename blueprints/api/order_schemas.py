@@ -1,12 +1,15 @@
 """Request and response shapes of the order API (DESIGN §3), shared by the orders and rush resources."""
 
 import marshmallow as ma
+from flask_login import current_user
 
 from blueprints.api.fields import UtcDateTime
+from domain import roles
 from domain.orders import FLAME_GRADES, PRIORITIES
 from domain.stage_machine import ON_HOLD, STAGES, allowed_next
 
 Text = ma.fields.String
+PRICE_NOTE = {"description": "only for sales, VP, admin and customer service (roles.PRICE_ROLES)"}
 
 
 class Extended:
@@ -57,8 +60,12 @@ class OrderOut(ma.Schema):
     product_model = Text(attribute="product.model")
     product_name = Text(attribute="product.name")
     quantity = ma.fields.Decimal(as_string=True)
-    unit_price = ma.fields.Decimal(as_string=True, allow_none=True)
-    price_override_reason = Text(allow_none=True)
+    unit_price = ma.fields.Decimal(
+        as_string=True,
+        allow_none=True,
+        metadata=PRICE_NOTE,
+    )
+    price_override_reason = Text(allow_none=True, metadata=PRICE_NOTE)
     due_date = ma.fields.Date()
     priority = Text()
     flame_grade = Text(allow_none=True)
@@ -76,6 +83,14 @@ class OrderOut(ma.Schema):
     def _next(self, order) -> list[str]:
         after_hold = [order.held_from] if order.stage == ON_HOLD and order.held_from else []
         return sorted({*allowed_next(order.stage), *after_hold}, key=STAGES.index)
+
+    @ma.post_dump
+    def _prices_for_price_roles(self, data: dict, **kwargs) -> dict:
+        """Unit price, override reason and list price only for the roles that deal in prices."""
+        if not roles.sees_prices(current_user):
+            for name in roles.PRICE_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class OrderSaved(OrderOut):
@@ -108,7 +123,11 @@ class StageEventOut(ma.Schema):
 
 
 class OrderDetailOut(OrderOut):
-    list_price = ma.fields.Decimal(as_string=True, allow_none=True)
+    list_price = ma.fields.Decimal(
+        as_string=True,
+        allow_none=True,
+        metadata=PRICE_NOTE,
+    )
     drawing = ma.fields.Nested(DrawingOut, allow_none=True)
     failed_rules = ma.fields.List(ma.fields.Nested(FailedRule))
     stage_events = ma.fields.List(ma.fields.Nested(StageEventOut))
@@ -120,6 +139,13 @@ class OrderQuery(ma.Schema):
     customer_code = Text(validate=ma.validate.Length(max=32))
     product_model = Text(validate=ma.validate.Length(max=64))
     number = Text(validate=ma.validate.Length(max=32), metadata={"description": "prefix of the number"})
+    q = Text(
+        validate=ma.validate.Length(max=64),
+        metadata={
+            "description": "search: any part of the number or PO, customer code, name, pinyin or its "
+            "initials, product model; best matches first"
+        },
+    )
     due_from = ma.fields.Date()
     due_to = ma.fields.Date()
     rush = ma.fields.Boolean()

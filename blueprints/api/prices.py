@@ -1,9 +1,11 @@
-"""/api/v1/prices: the price list, one unit price and cost per customer × product."""
+"""/api/v1/prices: the price list, one unit price and cost per customer × product; read by the roles
+that deal in prices, written by admin."""
 
 import marshmallow as ma
 from flask_smorest import Blueprint
 
 from blueprints.api.masterdata_routes import add_routes, decimal_out
+from domain.roles import PRICE_ROLES
 
 blp = Blueprint("api_prices", __name__, url_prefix="/prices", description="Price list (master data)")
 
@@ -20,4 +22,4 @@ class PriceListEntryOut(ma.Schema):
     active = ma.fields.Boolean()
 
 
-add_routes(blp, "prices", PriceListEntryOut)
+add_routes(blp, "prices", PriceListEntryOut, readers=PRICE_ROLES)

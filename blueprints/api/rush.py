@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from blueprints.access import roles_required
 from blueprints.api.fields import UtcDateTime
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
+from blueprints.rush import explained_for_user
 from domain import order_service, roles, rush_orders
 from domain.errors import DomainError
 from domain.rush_score import DIMENSIONS
@@ -103,7 +104,7 @@ class RushDetail:
 
     def __init__(self, rush: rush_orders.RushRequest):
         self._rush = rush
-        self.dimensions = list(rush.explained().dimensions)
+        self.dimensions = list(explained_for_user(rush).dimensions)
         if rush.status == rush_orders.PENDING_VP:
             self.delayed_orders = [d.as_dict() for d in rush_orders.current_delays(rush)]
         else:

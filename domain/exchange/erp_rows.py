@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from domain.exchange.sheets import Column, cell_text
 from domain.masterdata_admin.schemas import CustomerIn, PriceListEntryIn
+from domain.validation_messages import flatten
 
 CUSTOMERS, PRICES = "customers", "prices"
 
@@ -60,12 +61,10 @@ def _validated(schema: type[ma.Schema], data: dict[str, Any], titles: Mapping[st
     try:
         return schema().load(data)
     except ma.ValidationError as error:
-        found = error.messages if isinstance(error.messages, dict) else {"": error.messages}
-        parts = []
-        for name, messages in found.items():
-            listed = messages if isinstance(messages, list) else [messages]
-            text = " ".join(_(str(m)) for m in listed)
-            parts.append(f"{titles.get(name, name)}: {text}" if name else text)
+        found = flatten(error.messages)
+        parts = [
+            f"{titles.get(name, name)}: {text}" if name != "_body" else text for name, text in found.items()
+        ]
         raise RowRefused("; ".join(parts)) from None
 
 

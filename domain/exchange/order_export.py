@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from domain.exchange.order_sheet import ORDER_COLUMNS, STAGE_NAMES, WIDTHS
 from domain.orders import FLAME_GRADES, PRIORITIES, Order
+from domain.roles import PRICE_FIELDS
 from extensions import db
 
 SHEET_TITLE = "订单"
@@ -24,17 +25,21 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _header(ws: Any) -> list[WriteOnlyCell]:
+def _columns(with_prices: bool) -> list[Any]:
+    return [c for c in ORDER_COLUMNS if with_prices or c.key not in PRICE_FIELDS]
+
+
+def _header(ws: Any, with_prices: bool) -> list[WriteOnlyCell]:
     cells = []
-    for column in ORDER_COLUMNS:
+    for column in _columns(with_prices):
         cell = WriteOnlyCell(ws, column.title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cells.append(cell)
     return cells
 
 
-def _widths(ws: Any) -> None:
-    for i, column in enumerate(ORDER_COLUMNS, start=1):
+def _widths(ws: Any, with_prices: bool) -> None:
+    for i, column in enumerate(_columns(with_prices), start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(column.key, 12)
 
 
@@ -46,16 +51,16 @@ def visible_orders(user_id: int | None) -> Iterator[Order]:
     yield from db.session.scalars(query.execution_options(yield_per=BATCH))
 
 
-def _row(ws: Any, order: Order) -> list[Any]:
+def _row(ws: Any, order: Order, with_prices: bool) -> list[Any]:
     due = WriteOnlyCell(ws, order.due_date)
     due.number_format = DATE_FORMAT
+    prices = [order.unit_price, order.price_override_reason] if with_prices else []
     return [
         order.number,
         order.customer.code,
         order.product.model,
         order.quantity,
-        order.unit_price,
-        order.price_override_reason,
+        *prices,
         due,
         order.priority,
         order.flame_grade,
@@ -66,16 +71,17 @@ def _row(ws: Any, order: Order) -> list[Any]:
     ]
 
 
-def write_orders(out: IO[bytes], orders: Iterator[Order]) -> int:
-    """The orders as one sheet with the template's header; returns how many were written."""
+def write_orders(out: IO[bytes], orders: Iterator[Order], with_prices: bool = True) -> int:
+    """The orders as one sheet with the template's header; returns how many were written. Without
+    prices (for the roles that do not deal in them) the 单价 and 改价原因 columns are left out."""
     book = openpyxl.Workbook(write_only=True)
     ws = book.create_sheet(SHEET_TITLE)
-    _widths(ws)
+    _widths(ws, with_prices)
     ws.freeze_panes = "A2"
-    ws.append(_header(ws))
+    ws.append(_header(ws, with_prices))
     count = 0
     for order in orders:
-        ws.append(_row(ws, order))
+        ws.append(_row(ws, order, with_prices))
         count += 1
     book.save(out)
     return count
@@ -90,7 +96,7 @@ def blank_template() -> bytes:
     ws.append([c.title for c in ORDER_COLUMNS])
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(horizontal="center")
-    _widths(ws)
+    _widths(ws, with_prices=True)
     ws.freeze_panes = "A2"
     letters = {c.key: get_column_letter(i) for i, c in enumerate(ORDER_COLUMNS, start=1)}
     for key, choices in (("priority", PRIORITIES), ("flame_grade", FLAME_GRADES)):

@@ -3,7 +3,7 @@
 (the row, what the database knows, the rules) and returns a plan or the bad cells; no database here."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from blueprints.api.order_schemas import OrderCreateIn
 from domain import compliance
 from domain.exchange.order_sheet import NOT_IN_SHEET, TITLES
 from domain.exchange.sheets import Row, cell_date, cell_text
+from domain.validation_messages import flatten
 
 CREATE, UPDATE, UNCHANGED = "created", "updated", "unchanged"  # named as the counts are
 OPTIONAL_TEXT = ("price_override_reason", "packaging", "color_notes", "original_ref")
@@ -39,9 +40,10 @@ class CellError:
     row: int
     column: str  # the header as the template writes it
     message: str
+    value: str = ""  # the cell as the file holds it, so the user finds it
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -117,19 +119,15 @@ def api_data(row: Row) -> dict[str, Any]:
 
 def schema_errors(
     number: int, data: dict[str, Any], schema: ma.Schema | None = None
-) -> tuple[dict[str, Any] | None, list[CellError]]:
+) -> tuple[dict[str, Any], list[CellError]]:
+    """The row's values that pass the API's schema (all of them, or those that could be read) and an
+    error for each cell that did not."""
     try:
         return (schema or OrderCreateIn()).load(data), []
     except ma.ValidationError as error:
-        found = error.messages if isinstance(error.messages, dict) else {}
-        return None, [
-            CellError(number, TITLES.get(name, name), " ".join(_(str(m)) for m in _listed(messages)))
-            for name, messages in found.items()
-        ]
-
-
-def _listed(messages: Any) -> list[Any]:
-    return messages if isinstance(messages, list) else [messages]
+        found = flatten(error.messages)
+        valid = error.valid_data if isinstance(error.valid_data, dict) else {}
+        return valid, [CellError(number, TITLES.get(name, name), text) for name, text in found.items()]
 
 
 def _find(row: Row, known: Known, customer: Party | None) -> tuple[Existing | None, list[CellError]]:
@@ -161,26 +159,69 @@ def row_key(row: Row) -> tuple[str, ...]:
     return ("reference", cell_text(row.cells.get("customer_code")), cell_text(row.cells.get("original_ref")))
 
 
+# Stands in for a customer or model the row names but the database lacks (reported once, as unknown),
+# so the order rules still check the rest of the row in the same pass.
+UNKNOWN = Party(id=0, code="", ok=True)
+
+
 def check_row(row: Row, known: Known) -> tuple[Plan | None, list[CellError]]:
+    """Every check on the row in one pass, so a file's problems are all reported at once: the cells'
+    formats (the API's schema), the customer and model, the order it names, and the order rules on
+    whatever of the row could be read. A cell is reported once, by the first check it fails."""
     data, errors = schema_errors(row.number, api_data(row), known.schema)
-    if data is None:
-        return None, errors
-    customer = known.customers.get(data["customer_code"])
-    product = known.products.get(data["product_model"])
-    if customer is None:
-        message = _("There is no customer with code %(code)s.", code=data["customer_code"])
-        errors.append(CellError(row.number, TITLES["customer_code"], message))
-    if product is None:
-        message = _("There is no product model %(model)s.", model=data["product_model"])
-        errors.append(CellError(row.number, TITLES["product_model"], message))
+    customer, product, unknown = _parties(row.number, data, known)
+    errors += unknown
     existing, problems = _find(row, known, customer)
     errors += problems
-    if errors or customer is None or product is None:
-        return None, errors
-    values = _stored_values(data, customer, product, existing, known)
+    readable = {
+        key: existing.values.get(key)
+        for key in STORED
+        if existing is not None and key in data_keys_with_errors(errors)
+    }
+    values = _stored_values({**readable, **data}, customer or UNKNOWN, product or UNKNOWN, existing, known)
     if existing is not None:
-        return _against_existing(row.number, values, existing, customer, product, known)
-    return _checked(Plan(row.number, CREATE, values), customer, product, known)
+        plan, problems = _against_existing(
+            row.number, values, existing, customer or UNKNOWN, product or UNKNOWN, known
+        )
+    else:
+        plan, problems = _checked(
+            Plan(row.number, CREATE, values), customer or UNKNOWN, product or UNKNOWN, known
+        )
+    if customer is None or product is None:
+        # without both there is no price list price, so a missing price is the unknown party's fault
+        problems = [p for p in problems if p.column != TITLES["unit_price"] or data.get("unit_price")]
+    reported = {e.column for e in errors}
+    errors += [p for p in problems if p.column not in reported]
+    return (None, [_with_value(e, row) for e in errors]) if errors else (plan, [])
+
+
+def _with_value(error: CellError, row: Row) -> CellError:
+    key = _KEYS.get(error.column)
+    return replace(error, value=cell_text(row.cells.get(key))) if key else error
+
+
+_KEYS = {title: key for key, title in TITLES.items()}
+
+
+def data_keys_with_errors(errors: Sequence[CellError]) -> set[str]:
+    return {_KEYS[e.column] for e in errors if e.column in _KEYS}
+
+
+def _parties(
+    number: int, data: Mapping[str, Any], known: Known
+) -> tuple[Party | None, Party | None, list[CellError]]:
+    """The row's customer and model, and an error for each one named but unknown (a cell that could not
+    be read is reported by the schema already)."""
+    errors = []
+    customer = known.customers.get(data.get("customer_code") or "")
+    product = known.products.get(data.get("product_model") or "")
+    if data.get("customer_code") and customer is None:
+        message = _("There is no customer with code %(code)s.", code=data["customer_code"])
+        errors.append(CellError(number, TITLES["customer_code"], message))
+    if data.get("product_model") and product is None:
+        message = _("There is no product model %(model)s.", model=data["product_model"])
+        errors.append(CellError(number, TITLES["product_model"], message))
+    return customer, product, errors
 
 
 def _stored_values(

@@ -13,7 +13,7 @@ from domain.kpi.periods import utc_midnight
 from domain.masterdata import Customer, Product, Workshop
 from domain.orders import Order
 from domain.production.models import CANCELLED, ON_HOLD, Machine, Operation, WorkOrder
-from domain.stage_machine import OPEN_STAGES
+from domain.stage_machine import OPEN_STAGES, QUOTE
 from extensions import db
 
 HEATMAP_DAYS_BEFORE, HEATMAP_DAYS = 3, 14
@@ -23,6 +23,7 @@ LONGEST_OPERATION = timedelta(days=31)
 COUNTDOWN_DAYS, COUNTDOWN_LIMIT = 14, 40
 KITTING_LIMIT = 30
 MODULES = ("order_pool", "heatmap", "kitting", "countdown")
+COUNTDOWN_STAGES = tuple(s for s in OPEN_STAGES if s != QUOTE)
 
 
 def order_pool_data() -> dict[str, Any]:
@@ -127,8 +128,10 @@ def heatmap_data(today: date, zone: ZoneInfo, hours_per_machine: float) -> dict[
 
 
 def countdown_data(today: date) -> dict[str, Any]:
-    """Open orders due within 14 days (and late ones): the 40 due soonest, alarms first, then by due date."""
-    window = (Order.stage.in_(OPEN_STAGES), Order.due_date <= today + timedelta(days=COUNTDOWN_DAYS))
+    """Orders the plant has promised (confirmed or later, not shipped) due within 14 days, and late
+    ones: the 40 due soonest, alarms first, then by due date. A quote is no promise yet: a draft with a
+    past due date must not head the red countdown."""
+    window = (Order.stage.in_(COUNTDOWN_STAGES), Order.due_date <= today + timedelta(days=COUNTDOWN_DAYS))
     total = db.session.execute(select(func.count()).select_from(Order).where(*window)).scalar_one()
     rows = db.session.execute(
         select(

@@ -49,9 +49,9 @@ class Amount(ma.fields.Decimal):
 
     def _check(self, value: Decimal) -> None:
         if value < 0:
-            raise ma.ValidationError(_l("Must be 0 or more."))
+            raise ma.ValidationError(_("Must be 0 or more."))
         if value >= Decimal(10) ** (self.digits - self.places_allowed):
-            raise ma.ValidationError(_l("This number is too large."))
+            raise ma.ValidationError(_("This number is too large."))
         if value != value.quantize(Decimal(1).scaleb(-self.places_allowed)):
             raise ma.ValidationError(_("Use at most %(n)s decimal places.", n=self.places_allowed))
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.masterdata import Customer, Product, Warehouse, Workshop
@@ -47,7 +48,7 @@ class CustomerIn(ma.Schema):
     purchase_12m = Amount(14, 4, metadata={"label": _l("Purchases, last 12 months")})
 
     @ma.validates_schema
-    def _both_coordinates(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
+    def _both_coordinates(self, data: dict[str, Any], partial: Any = None, **kwargs: Any) -> None:
         """A point needs both halves; half a coordinate would put the customer on the equator.
         (A partial change is checked by the service once merged with the stored row.)"""
         if partial:
@@ -55,7 +56,7 @@ class CustomerIn(ma.Schema):
         has_lat, has_lon = data.get("lat") is not None, data.get("lon") is not None
         if has_lat != has_lon:
             missing = "lon" if has_lat else "lat"
-            raise ma.ValidationError(_l("Give both latitude and longitude, or neither."), missing)
+            raise ma.ValidationError(_("Give both latitude and longitude, or neither."), missing)
 
 
 class ProductIn(ma.Schema):

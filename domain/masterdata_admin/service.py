@@ -23,6 +23,7 @@ from domain.masterdata_admin.entities import ENTITIES, REFERENCE_LABELS, REFEREN
 from domain.masterdata_admin.fields import Reference
 from domain.masterdata_admin.rules import reference_problem
 from domain.users import User, UserRole
+from domain.validation_messages import flatten
 from extensions import db
 
 MAX_PER_PAGE = 100
@@ -187,14 +188,9 @@ def _load(spec: Entity, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _messages(error: ma.ValidationError) -> dict[str, str]:
-    """{field: message}; marshmallow's own English messages ("Missing data for required field.") are
-    looked up in the catalogue, where blueprints/errors.py declares them for the API's errors."""
-    found = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-    return {name: " ".join(_(str(m)) for m in _as_list(msgs)) for name, msgs in found.items()}
-
-
-def _as_list(messages: Any) -> list[Any]:
-    return messages if isinstance(messages, list) else [messages]
+    """{field: message} in the user's language (marshmallow's own English messages too)."""
+    found = flatten(error.messages)
+    return {("_schema" if name == "_body" else name): text for name, text in found.items()}
 
 
 def _check(spec: Entity, data: dict[str, Any], changed: set[str], row_id: int | None) -> None:

@@ -19,7 +19,8 @@ from domain.production import models as m
 from domain.production import work_orders
 from domain.production.stages import advance_order
 from domain.quality import first_article_gate
-from domain.stock.quantity import as_quantity
+from domain.stock.move_rules import quantity_problem
+from domain.stock.quantity import NotAQuantity, as_quantity
 from domain.transactions import write_transaction
 from extensions import db
 
@@ -219,8 +220,8 @@ def _checked(quantities: Report) -> tuple[Decimal, Decimal]:
     for name in ("good", "scrap"):
         try:
             values[name] = as_quantity(getattr(quantities, name))
-        except ValueError:
-            problems[name] = _("A number with at most 3 decimals.")
+        except NotAQuantity as error:
+            problems[name] = quantity_problem(error)
             continue
         if values[name] < 0:
             problems[name] = _("Cannot be negative.")

@@ -5,7 +5,13 @@ inside word boundaries) weighted by TF-IDF, with scikit-learn: no word segmenter
 and English words still match by their stems' shared n-grams. The most similar past tickets vote for
 the parts they used, weighted by similarity (more when they concern the same product model); each
 recommended part carries the tickets that voted for it as evidence. When nothing similar enough exists
-(a new fault, a new model), the parts most used for the model are offered, then the most used overall.
+(a new fault), the parts most used for the model are offered.
+
+A ticket's product model always narrows the candidates, whatever the language of its description: when
+the model has past tickets, only parts used on the model are offered (another model's similar ticket
+still votes for a part the two share; an English description shares letters with every other English
+one, and a part of another model does not fit).
+Only a model without history (a new one, or none given) is offered the plant's most used parts.
 
 Pure: takes past tickets as plain values; loading and caching them is `part_history.py`'s job.
 """
@@ -91,7 +97,11 @@ class PartRecommender:
         the plant's most used parts."""
         found = self._by_similarity(description, model)
         chosen = {r.sku for r in found}
-        for basis, counts in ((MODEL, self._by_model.get(model, Counter())), (OVERALL, self._overall)):
+        known_model = bool(model) and model in self._by_model
+        top_ups = [(MODEL, self._by_model.get(model, Counter()))] + (
+            [] if known_model else [(OVERALL, self._overall)]
+        )
+        for basis, counts in top_ups:
             for sku, uses in counts.most_common():
                 if len(found) >= k:
                     break
@@ -108,6 +118,7 @@ class PartRecommender:
         same = self._models == (model or "")
         weight = np.where(same, SAME_MODEL_WEIGHT, 1.0) if model else 1.0
         floor = np.where(same, MIN_SIMILARITY, OTHER_MODEL_MIN) if model else MIN_SIMILARITY
+        fits = self._by_model.get(model) if model else None  # the parts used on the model, if any
         votes = similarity * weight
         nearest = np.argsort(-votes)[:NEIGHBOURS]
         scores: dict[str, float] = defaultdict(float)
@@ -117,6 +128,8 @@ class PartRecommender:
                 continue
             ticket = self.history[index]
             for part in set(ticket.parts):
+                if fits and part not in fits:
+                    continue
                 scores[part] += float(votes[index]) ** 2  # a close neighbour outweighs several vague ones
                 if len(evidence[part]) < EVIDENCE:
                     evidence[part].append(

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from domain.errors import DomainError
 from domain.stock.ledger import ADJUSTMENT, INBOUND, ISSUE, OUTPUT, RECEIPT, SHIPMENT
-from domain.stock.quantity import as_quantity
+from domain.stock.quantity import MAX, NotAQuantity, as_quantity
 
 # transfer_out / transfer_in are written only by transfers, so a transfer's two ends always match it.
 SCANNER_KINDS = (RECEIPT, ISSUE, OUTPUT, SHIPMENT, ADJUSTMENT)
@@ -46,8 +46,17 @@ def needs_order_reference(kind: str) -> bool:
 def quantity(value: Decimal | str | float) -> Decimal:
     try:
         return as_quantity(value)
-    except ValueError as error:
-        raise _qty_refusal(_("Enter a quantity with at most 3 decimal places.")) from error
+    except NotAQuantity as error:
+        raise _qty_refusal(quantity_problem(error)) from error
+
+
+def quantity_problem(error: NotAQuantity) -> str:
+    """What is wrong with a refused quantity, in the user's words (1e12 is too large, not too precise)."""
+    if error.reason == NotAQuantity.TOO_LARGE:
+        return _("A quantity must be less than %(max)s.", max=f"{MAX:,.0f}")
+    if error.reason == NotAQuantity.TOO_MANY_PLACES:
+        return _("Enter a quantity with at most 3 decimal places.")
+    return _("Enter a quantity as a number.")
 
 
 def _qty_refusal(message: str) -> DomainError:

@@ -17,17 +17,32 @@ STEP = Decimal(1).scaleb(-PLACES)  # 0.001
 MAX = Decimal(10**11)  # matches the Numeric(14, 3) quantities elsewhere in the schema
 
 
+class NotAQuantity(ValueError):
+    """Why a value is no stock quantity, so the refusal can say the right thing."""
+
+    NOT_A_NUMBER = "not_a_number"
+    TOO_LARGE = "too_large"
+    TOO_MANY_PLACES = "too_many_places"
+
+    def __init__(self, reason: str, value: Any):
+        super().__init__(f"{reason}: {value!r}")
+        self.reason = reason
+
+
 def as_quantity(value: Any) -> Decimal:
-    """`value` as a Decimal with exactly 3 places; ValueError if it has more or is not finite."""
+    """`value` as a Decimal with exactly 3 places; NotAQuantity (a ValueError) if it is not a finite
+    number, is MAX or more, or has more places."""
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation as error:
-        raise ValueError(f"not a number: {value!r}") from error
-    if not number.is_finite() or abs(number) >= MAX:
-        raise ValueError(f"not a stock quantity: {value!r}")
+        raise NotAQuantity(NotAQuantity.NOT_A_NUMBER, value) from error
+    if not number.is_finite():
+        raise NotAQuantity(NotAQuantity.NOT_A_NUMBER, value)
+    if abs(number) >= MAX:
+        raise NotAQuantity(NotAQuantity.TOO_LARGE, value)
     exact = number.quantize(STEP)
     if exact != number:
-        raise ValueError(f"more than {PLACES} decimal places: {value!r}")
+        raise NotAQuantity(NotAQuantity.TOO_MANY_PLACES, value)
     return exact
 
 

@@ -49,10 +49,20 @@ function cue(card) {
   beep();
   if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
   alertBar.hidden = false;
+  alertBar.dataset.cardId = card.id;
   alertBar.querySelector("[data-slot=title]").textContent = card.title;
   clearTimeout(cue.timer);
   cue.timer = setTimeout(() => (alertBar.hidden = true), 8000);
 }
+
+// Tapping the banner opens the card it announces.
+alertBar.addEventListener("click", () => {
+  const node = list.querySelector(`[data-card-id="${alertBar.dataset.cardId}"]`);
+  alertBar.hidden = true;
+  if (!node) return;
+  node.scrollIntoView({ behavior: "smooth", block: "start" });
+  node.focus({ preventScroll: true });
+});
 
 // ---- rendering ----
 
@@ -157,9 +167,10 @@ function place(node, card) {
     existing.replaceWith(node);
     return;
   }
-  // in order: by team, then seq, whatever order the cards arrived in
+  // newest first within each team (the card that just arrived is on top, not under 40 older ones),
+  // whatever order the cards arrived in
   const after = [...list.children].find(
-    (other) => +other.dataset.team > card.team_id || (+other.dataset.team === card.team_id && +other.dataset.seq > card.seq),
+    (other) => +other.dataset.team > card.team_id || (+other.dataset.team === card.team_id && +other.dataset.seq < card.seq),
   );
   list.insertBefore(node, after || null);
 }

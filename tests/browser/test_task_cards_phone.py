@@ -90,6 +90,10 @@ def test_leader_phone_receives_the_card_live_and_acknowledges_it(
     expect(leader.get_by_test_id("new-card-alert")).to_be_visible()
     expect(leader.locator("body")).to_have_attribute("data-cues", "1")
     screenshot(leader, "card-arrived")
+    leader.get_by_test_id("new-card-alert").tap()  # the banner opens the card it announces
+    expect(leader.get_by_test_id("new-card-alert")).to_be_hidden()
+    expect(card).to_be_focused()
+    expect(card).to_be_in_viewport()
 
     # the same card delivered again (a replay racing a live push) is shown once, with no second cue
     with live_server.app.app_context():
@@ -157,7 +161,7 @@ def test_a_phone_that_was_offline_gets_the_missed_cards_in_order_once(phone: Bro
     cards = leader.get_by_test_id("task-card")
     expect(cards).to_have_count(3)
     titles = [t.split(" · ")[0] for t in cards.locator("h2").all_inner_texts()]
-    assert titles == [seen, *missed]
+    assert titles == [*reversed(missed), seen]  # newest on top
     expect(leader.locator("body")).to_have_attribute("data-cues", "3")
 
 

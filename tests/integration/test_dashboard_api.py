@@ -67,6 +67,14 @@ def test_countdown_alarms_an_order_due_within_three_days_without_first_article(c
     assert body["today"] == plant_today().isoformat()
 
 
+def test_a_quote_draft_with_a_past_due_date_is_not_in_the_countdown(client, auth, plant):
+    first, _second, model = plant
+    data.order_in_stage(first, model, "quote", number="SO-DRAFT", due_in=-5)
+    data.order_in_stage(first, model, "confirmed", number="SO-PROMISED", due_in=2)
+    body = client.get("/api/v1/dashboard/countdown", headers=auth.headers("planner")).json
+    assert [o["number"] for o in body["orders"]] == ["SO-PROMISED"] and body["total"] == 1
+
+
 def _work_order(order, model, team, number: str) -> WorkOrder:
     bom = db.session.execute(db.select(BomVersion).where(BomVersion.product_id == model.id)).scalar_one()
     wo = WorkOrder(

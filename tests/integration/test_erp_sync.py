@@ -109,6 +109,16 @@ def test_rejection_reasons_say_what_to_fix(app, tmp_path):
     ]
 
 
+def test_a_negative_price_is_refused_in_chinese_in_one_piece_naming_its_column(app, tmp_path):
+    order_data.customer("C201")
+    order_data.product("P-100")
+    path = tmp_path / "prices.csv"
+    path.write_bytes("客户编码,产品型号,单价,成本\nC201,P-100,-1,2\n".encode())
+    with force_locale("zh_CN"):
+        run = run_sync(str(path))
+    assert run.rejections[0]["reason"] == "单价: 必须大于或等于 0。"
+
+
 def test_prices_for_unknown_customer_or_model_are_rejected(runner, tmp_path):
     order_data.customer("C201")
     order_data.product("P-100")

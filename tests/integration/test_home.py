@@ -183,8 +183,30 @@ def test_vp_card_counts_open_a_priority_orders_and_the_late_ones(client):
     add_order("shipped", -1, priority="A")
     add_order("confirmed", -3, priority="B")
     vp = card(home(client, "v1", ["vp"]), "vp")
-    assert figures(vp) == {"a_priority": 2, "a_priority_late": 1}
+    assert figures(vp) == {"rush_waiting": 0, "a_priority": 2, "a_priority_late": 1}
     assert items(vp) == [late.number, on_time.number]
+
+
+def test_vp_card_shows_the_rush_requests_waiting_for_the_vp_and_links_to_them(client):
+    from domain.rush_orders import RushRequest
+
+    for status, order in (("pending_vp", add_order("confirmed", 5)), ("open", add_order("confirmed", 6))):
+        db.session.add(
+            RushRequest(
+                order_id=order.id,
+                status=status,
+                requested_due_date=order.due_date,
+                inputs={},
+                settings={},
+                scores={},
+                composite=Decimal(2),
+                threshold=Decimal(3),
+            )
+        )
+    db.session.commit()
+    vp = card(home(client, "v2", ["vp"]), "vp")
+    assert figures(vp)["rush_waiting"] == 1
+    assert 'href="/rush/?status=pending_vp"' in vp
 
 
 def test_admin_card_links_to_administration(client):
@@ -231,3 +253,11 @@ def test_a_waiting_process_notice_shows_on_the_planners_home_page(client):
     create_process_notice("P-700", "保压时间改为 6 s", "", make_user("engineer", ["admin"]))
     planner = card(home(client, "p7", ["planner"]), "planner")
     assert figures(planner)["changes"] == 1
+
+
+def test_order_quantities_on_the_cards_read_with_separators_and_chinese_units(client):
+    seller = make_user("s3", ["sales"])
+    add_order("in_production", 3, by=seller)
+    client.post("/login", data={"username": "s3", "password": "demo"})
+    page = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "× 1,000 件" in card(page, "sales")

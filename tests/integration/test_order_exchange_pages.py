@@ -3,6 +3,7 @@ job polled through the API until it finishes, who may do what."""
 
 import io
 import time
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -39,7 +40,7 @@ def sheet_bytes(tmp_path, rows) -> bytes:
 
 def test_export_downloads_the_orders_in_the_template(client, auth, plant):
     order_data.order_in_stage(plant["customer"], plant["product"], "confirmed", number="SO-20261125-0001")
-    auth.login("planner")
+    auth.login("admin")  # a role that deals in prices gets every column (test_price_visibility: the others)
     response = client.get("/orders/excel/orders.xlsx")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
@@ -95,6 +96,35 @@ def test_a_bad_file_over_the_api_lists_each_bad_cell_and_applies_nothing(client,
     job = finished(client, f"/api/v1/order-imports/{response.json['id']}", headers)
     assert job["status"] == "refused" and job["error_count"] == 3
     assert [(e["row"], e["column"]) for e in job["errors"]] == [(3, "客户"), (4, "数量"), (5, "交期")]
+    assert db.session.execute(select(func.count(Order.id))).scalar_one() == 0
+
+
+def test_formats_unknown_parties_and_order_rules_are_all_reported_in_one_response(
+    client, auth, plant, tmp_path
+):
+    headers = {**auth.headers("sales"), "Accept-Language": "zh-CN"}
+    rows = [
+        row("PO-1", customer="C999", days=-3, 优先级="Z"),  # row 2: a format, an unknown customer, a rule
+        row("PO-2", qty="很多"),  # row 3: a format
+        row("PO-3", model="X-404"),  # row 4: an unknown model
+        row("PO-4", qty=0),  # row 5: an order rule
+    ]
+    data = {"file": (io.BytesIO(sheet_bytes(tmp_path, rows)), "bad.xlsx")}
+    response = client.post(
+        "/api/v1/order-imports", data=data, headers=headers, content_type="multipart/form-data"
+    )
+    job = finished(client, f"/api/v1/order-imports/{response.json['id']}", headers)
+    found = {(e["row"], e["column"], e["value"]) for e in job["errors"]}
+    assert found == {
+        (2, "优先级", "Z"),
+        (2, "客户", "C999"),
+        (2, "交期", (order_data.plant_today() - timedelta(days=3)).isoformat()),
+        (3, "数量", "很多"),
+        (4, "产品型号", "X-404"),
+        (5, "数量", "0"),
+    }
+    assert job["status"] == "refused" and job["error_count"] == 6
+    assert all(not e["message"].isascii() for e in job["errors"])
     assert db.session.execute(select(func.count(Order.id))).scalar_one() == 0
 
 

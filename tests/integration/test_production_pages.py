@@ -44,6 +44,19 @@ def test_converting_from_the_page_opens_the_new_work_order(client, auth, plant):
     assert client.get(f"/orders/{order.id}").get_data(as_text=True).count(work_order.number) == 1
 
 
+def test_sales_sees_the_work_order_numbers_without_links_that_would_be_refused(client, auth, plant):
+    sales = make_user("sales", ["sales"])
+    order = plant.confirmed_order(created_by_id=sales.id)
+    auth.login("planner")
+    client.post(f"/orders/{order.id}/convert", data={"team_id": "0"})
+    work_order = db.session.execute(select(WorkOrder)).scalar_one()
+    auth.logout()
+    auth.login("sales")
+    page = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert work_order.number in page and f"/work-orders/{work_order.id}" not in page
+    assert client.get(f"/work-orders/{work_order.id}").status_code == 403
+
+
 def test_a_refused_conversion_comes_back_with_the_reason(client, auth, plant):
     order = plant.confirmed_order()
     auth.login("planner")

@@ -1,6 +1,7 @@
 """Quality pages: the QC's list and inspection form, the trace page with a defect report, kitting alerts."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -121,12 +122,37 @@ def test_trace_page_and_defect_report(client, auth, plant):
     assert b"M9" in by_order.data
 
 
+def test_trace_page_names_lot_kinds_and_work_order_states_in_chinese(client, auth, plant):
+    worker = make_user("warehouse", ["warehouse"])
+    receive_material(RESIN, Decimal(50), "Sinopec", "SP-9", scan_a(plant), worker, lot="M9")
+    issue_to_work_order(RESIN, "M9", Decimal(5), "WO-A", scan_a(plant), worker)
+    record_output("WO-A", Decimal(100), scan_b(plant), worker)
+    auth.login("qc")
+    for lot in ("SP-9", "M9"):
+        page = client.get("/quality/trace", query_string={"lot": lot}, headers={"Accept-Language": "zh-CN"})
+        text = page.get_data(as_text=True)
+        notes = re.findall(r'class="item-note">([^<]*)<', text)
+        origin = text.split('data-testid="trace-origin">', 1)[1].split("<", 1)[0]
+        assert notes and {"供应商批次", "物料批次", "产出批次"} & set(notes)
+        words = " ".join([*notes, origin])
+        assert not re.search(r"supplier|material|output|released|acknowledged|in_progress|finished", words)
+
+
 def test_kitting_page_lists_short_work_orders(client, auth, plant):
     auth.login("planner")
     page = client.get("/quality/kitting")
     assert b"WO-A" in page.data and RESIN.encode() in page.data
     detail = client.get(f"/quality/kitting/{plant.work_orders['WO-A']}")
     assert detail.status_code == 200 and b"51" in detail.data
+
+
+def test_kitting_shortages_read_with_chinese_unit_names(client, auth, plant):
+    auth.login("planner")
+    zh = {"Accept-Language": "zh-CN"}
+    page = client.get("/quality/kitting", headers=zh).get_data(as_text=True)
+    assert re.search(r"缺 [0-9,.]+ 千克", page) and not re.search(r"short [0-9.]+ kg", page)
+    detail = client.get(f"/quality/kitting/{plant.work_orders['WO-A']}", headers=zh).get_data(as_text=True)
+    assert "51 千克" in detail
 
 
 def test_an_output_lot_has_a_printable_qr_label_naming_it(client, auth, plant):

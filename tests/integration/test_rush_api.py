@@ -231,3 +231,22 @@ def test_rush_requests_page_newest_first_and_sales_see_only_their_own(client, au
     assert pages(auth.headers("vp")) == [["SO-R-X", "SO-R-2"], ["SO-R-1", "SO-R-0"]]
     assert pages(sales) == [["SO-R-2", "SO-R-1"], ["SO-R-0"]]
     assert client.get("/api/v1/rush", headers=sales).json["total"] == 3
+
+
+def test_the_margin_behind_a_rush_score_is_shown_to_the_vp_not_to_the_planner(client, auth, plant):
+    created = ask(client, auth.headers("sales"), confirmed(plant), due_in=5)
+    path = f"/api/v1/rush/{created.json['id']}"
+
+    def margin_why(role: str) -> str:
+        return next(
+            d["why"]
+            for d in client.get(path, headers=auth.headers(role)).json["dimensions"]
+            if d["key"] == "margin"
+        )
+
+    assert "20" in margin_why("vp") and "%" in margin_why("vp")
+    assert "%" not in margin_why("planner") and "20" not in margin_why("planner")
+    auth.login("planner")
+    page = client.get(f"/rush/{created.json['id']}").get_data(as_text=True)
+    margin = page.split('data-dimension="margin"', 1)[1].split("</li>", 1)[0]
+    assert 'class="why"' in margin and "20.0%" not in margin

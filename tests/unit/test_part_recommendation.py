@@ -61,13 +61,39 @@ def test_a_few_shared_english_words_with_another_model_do_not_outvote_the_models
     assert "SV-HSG-1310" not in [r.sku for r in found]  # a charger part, for sharing a few letters
 
 
-def test_cold_start_offers_the_models_most_used_parts_then_the_plants():
-    history_ = [
-        PastTicket("T1", "卡扣断裂", "M1", ("P-CLIP",)),
-        PastTicket("T2", "卡扣断了", "M1", ("P-CLIP",)),
-        PastTicket("T3", "脚垫掉了", "M1", ("P-FOOT",)),
-        PastTicket("T4", "按键失灵", "M2", ("P-KEY",)),
-    ]
-    found = PartRecommender(history_).recommend("xyz qqq", "M1")
-    assert [(r.sku, r.basis) for r in found] == [("P-CLIP", MODEL), ("P-FOOT", MODEL), ("P-KEY", OVERALL)]
+HISTORY = [
+    PastTicket("T1", "卡扣断裂", "M1", ("P-CLIP",)),
+    PastTicket("T2", "卡扣断了", "M1", ("P-CLIP",)),
+    PastTicket("T3", "脚垫掉了", "M1", ("P-FOOT",)),
+    PastTicket("T4", "按键失灵", "M2", ("P-KEY",)),
+    PastTicket("T5", "button caps missing", "M2", ("P-KEY",)),
+]
+
+
+def test_cold_start_offers_only_the_models_own_most_used_parts():
+    found = PartRecommender(HISTORY).recommend("xyz qqq", "M1")
+    assert [(r.sku, r.basis) for r in found] == [("P-CLIP", MODEL), ("P-FOOT", MODEL)]
     assert PartRecommender([]).recommend("卡扣断裂", "M1") == []
+
+
+def test_a_model_without_history_is_offered_the_plants_most_used_parts():
+    found = PartRecommender(HISTORY).recommend("xyz qqq", "M-NEW")
+    assert [(r.sku, r.basis) for r in found] == [("P-CLIP", OVERALL), ("P-KEY", OVERALL), ("P-FOOT", OVERALL)]
+
+
+def test_an_english_description_of_another_models_fault_never_brings_that_models_part():
+    found = PartRecommender(HISTORY).recommend("button caps missing", "M1")
+    assert "P-KEY" not in [r.sku for r in found]
+    assert {r.sku for r in found} <= {"P-CLIP", "P-FOOT"}
+
+
+def test_every_english_held_out_ticket_gets_only_parts_used_on_its_model():
+    train, test = split()
+    recommender = PartRecommender(train)
+    used = {}
+    for t in train:
+        used.setdefault(t.model, set()).update(t.parts)
+    english = [t for t in test if t.description.isascii()]
+    assert english
+    for t in english:
+        assert {r.sku for r in recommender.recommend(t.description, t.model)} <= used[t.model]

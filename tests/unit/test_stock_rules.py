@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from domain.errors import DomainError
 from domain.stock.move_rules import needs_order_reference, signed_quantity
-from domain.stock.quantity import ExactQty, as_quantity
+from domain.stock.quantity import ExactQty, NotAQuantity, as_quantity
 
 
 def refusal(*args) -> DomainError:
@@ -53,3 +53,19 @@ def test_quantities_round_trip_exactly_through_the_database_integer(value):
 def test_tenths_add_up_exactly_where_floats_would_not():
     total = sum((as_quantity("0.1") for _ in range(3)), Decimal(0))
     assert total - as_quantity("0.3") == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1e12", NotAQuantity.TOO_LARGE),
+        (1e12, NotAQuantity.TOO_LARGE),
+        ("1.0005", NotAQuantity.TOO_MANY_PLACES),
+        ("NaN", NotAQuantity.NOT_A_NUMBER),
+        ("abc", NotAQuantity.NOT_A_NUMBER),
+    ],
+)
+def test_a_refused_quantity_says_why(value, reason):
+    with pytest.raises(NotAQuantity) as refused:
+        as_quantity(value)
+    assert refused.value.reason == reason

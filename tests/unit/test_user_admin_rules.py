@@ -2,6 +2,7 @@
 
 import pytest
 
+import domain.models  # noqa: F401  (every mapper known before a User is built)
 from domain.errors import DomainError
 from domain.user_admin import check_not_locking_out, password_problem, roles_problem, username_problem
 from domain.users import User
