@@ -71,6 +71,8 @@ def _init_extensions(app: Flask) -> None:
         # queue (tests, tools) would still publish through that queue.
         **({} if queue else {"client_manager": None}),
     )
+    # This app's own server: `socketio.server` is the last app's, and a process may hold two apps.
+    app.extensions["socketio_server"] = socketio.server
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -96,12 +96,16 @@ class DashboardFeed:
                 self.computations += 1
             finally:
                 db.session.remove()
-        socketio.emit(UPDATE_EVENT, data, to=ROOM)
+        self._server().emit(UPDATE_EVENT, data, to=ROOM, namespace="/")
+
+    def _server(self):
+        """This app's Socket.IO server (`socketio.server` is the last app's)."""
+        return self.app.extensions.get("socketio_server") or socketio.server
 
     def _has_audience(self) -> bool:
         if self.app.config.get("REDIS_URL"):
             return True
-        server = socketio.server
+        server = self._server()
         if server is None:
             return False
         return any(True for _ in server.manager.get_participants("/", ROOM))

@@ -5,6 +5,7 @@ below sends them once the commit is done. domain/events/reactions.py holds the i
 import time
 from collections.abc import Iterator
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from domain import changes
@@ -46,8 +47,14 @@ def team_room(team_id: int) -> str:
 
 
 def send(delivery: Delivery) -> None:
+    """Through the Socket.IO server of the app that committed: a process holding two apps (tests, a
+    tool beside the web app) must not send one app's events to the other's clients."""
     body = {**delivery.body, "pushed_at": time.time()} if delivery.name in STAMPED else delivery.body
-    socketio.emit(delivery.name, body, to=delivery.to)
+    server = current_app.extensions.get("socketio_server") if has_app_context() else None
+    if server is None:
+        socketio.emit(delivery.name, body, to=delivery.to)
+    else:
+        server.emit(delivery.name, body, to=delivery.to, namespace="/")
 
 
 add_channel(send)
