@@ -133,9 +133,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(quality.bp)
     from blueprints import entry_record, order_exchange  # DESIGN §2, §10: data exchange and adoption
-    from blueprints.admin import entry_errors, erp_syncs
+    from blueprints.admin import delivery, entry_errors, erp_syncs
 
-    for module in (order_exchange, entry_record, erp_syncs, entry_errors):
+    for module in (order_exchange, entry_record, erp_syncs, entry_errors, delivery):
         app.register_blueprint(module.bp)
     app.add_url_rule("/pwa/<path:filename>", "pwa_static", _pwa_file)
 

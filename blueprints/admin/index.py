@@ -53,6 +53,8 @@ GROUPS: tuple[tuple[Any, tuple[Section, ...]], ...] = (
             Section(_l("ERP sync history"), "admin_erp_syncs.index"),
             Section(_l("Orders in Excel"), "order_exchange.index"),
             Section(_l("Entry errors and points"), "admin_entry_errors.index"),
+            # ---- messages with the app closed: blueprints/admin/delivery.py ----
+            Section(_l("Message delivery"), "admin_delivery.index"),
         ),
     ),
     (

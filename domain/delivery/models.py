@@ -11,6 +11,7 @@ from extensions import db
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 DROPPED = "dropped"  # its recipient is gone (a push subscription the browser dropped): never retried
+STATES = (PENDING, SENDING, SENT, DROPPED)
 WECOM_APP, WECOM_ROBOT, WEB_PUSH = "wecom_app", "wecom_robot", "web_push"
 CHANNELS = (WECOM_APP, WECOM_ROBOT, WEB_PUSH)
 

@@ -48,23 +48,19 @@ _registry = _Registry()
 
 def reacts_to(*kinds: type[E]) -> Callable:
     """Register a reaction: `handler(event)` runs inside the cause's transaction."""
-
-    def register(handler: Callable) -> Callable:
-        for kind in kinds:
-            if handler not in _registry.reactions[kind]:
-                _registry.reactions[kind].append(handler)
-        return handler
-
-    return register
+    return _registering(_registry.reactions, kinds)
 
 
 def notifies_on(*kinds: type[E]) -> Callable:
     """Register a notifier: `handler(event) -> Iterable[Delivery]`, sent after the commit."""
+    return _registering(_registry.notifiers, kinds)
 
+
+def _registering(table: dict[type, list[Callable]], kinds: tuple[type, ...]) -> Callable:
     def register(handler: Callable) -> Callable:
         for kind in kinds:
-            if handler not in _registry.notifiers[kind]:
-                _registry.notifiers[kind].append(handler)
+            if handler not in table[kind]:
+                table[kind].append(handler)
         return handler
 
     return register

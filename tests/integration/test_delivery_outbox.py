@@ -225,3 +225,25 @@ def test_the_first_article_request_reaches_qc_and_a_rush_request_the_vp(client, 
     rush = [m["textcard"] for m in fake.sent if m["touser"] == "WangWu"]
     assert [r["title"] for r in rush] == [f"紧急插单待您审批：{order.number}"]
     assert rush[0]["url"].endswith(f"/rush/{response.json['id']}")
+
+
+def test_the_admin_log_shows_a_delayed_message_and_the_test_message_goes_through(
+    app, client, auth, plant, fake
+):
+    plant.team.wecom_robot_key = None
+    admin = make_user("admin", ["admin"], wecom_userid="Boss", locale="zh_CN")
+    db.session.commit()
+    fake.stop()
+    convert(client, auth, plant.confirmed_order().id)
+    worker.run_once()  # WeCom is down: the card waits
+    auth.login("admin")
+    page = client.get("/admin/delivery/").get_data(as_text=True)
+    assert 'data-state="pending"' in page and "Connection refused" in page
+    assert fake.secret not in page and 'data-testid="wecom-setup"' in page
+    fake.start()
+    assert client.post("/admin/delivery/test").status_code == 302
+    assert worker.run_once(now=utcnow() + timedelta(minutes=1)) == 2  # the waiting card and the test
+    assert sorted(m["touser"] for m in fake.sent) == ["Boss", "ZhangSan"]
+    delivered = client.get("/admin/delivery/?state=sent").get_data(as_text=True)
+    assert delivered.count('data-state="sent"') == 2
+    assert admin.wecom_userid == "Boss"
