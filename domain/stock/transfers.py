@@ -33,7 +33,7 @@ class Transfer(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_ref: Mapped[str] = mapped_column(String(32), index=True)
-    order_kind: Mapped[str] = mapped_column(String(16))  # sales_order (work_order once they exist)
+    order_kind: Mapped[str] = mapped_column(String(16))  # sales_order or work_order
     sku_id: Mapped[int] = mapped_column(ForeignKey("sku.id"))
     lot: Mapped[str] = mapped_column(String(64), default="")
     qty: Mapped[Decimal] = mapped_column(ExactQty)

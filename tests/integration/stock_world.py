@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from domain.masterdata import Customer, Location, Product, Sku, Warehouse
+from domain.masterdata import BomVersion, Customer, Location, Product, Sku, Team, Warehouse, Workshop
 from domain.orders import Order
+from domain.production.models import WorkOrder
 from domain.stock import balances
 from domain.transactions import write_transaction
 from extensions import db
@@ -72,6 +73,29 @@ def put_stock(location_id: int, qty: str, sku_code: str = SKU) -> None:
     with write_transaction():
         sku_id = db.session.execute(db.select(Sku.id).where(Sku.code == sku_code)).scalar_one()
         balances.post("receipt", sku_id, "", location_id, Decimal(qty))
+
+
+def add_work_order(number: str) -> None:
+    """A work order of the world's sales order (with the workshop, team and BOM it needs)."""
+    order = db.session.execute(db.select(Order).where(Order.number == ORDER)).scalar_one()
+    shop = Workshop(code="WS-1", name="注塑车间")
+    db.session.add(shop)
+    db.session.flush()
+    team = Team(code="T-1", name="注塑一班", workshop_id=shop.id)
+    bom = BomVersion(product_id=order.product_id, version=1, status="active", locked=True)
+    db.session.add_all([team, bom])
+    db.session.flush()
+    db.session.add(
+        WorkOrder(
+            number=number,
+            order_id=order.id,
+            product_id=order.product_id,
+            bom_version_id=bom.id,
+            quantity=Decimal(1000),
+            team_id=team.id,
+        )
+    )
+    db.session.commit()
 
 
 def label(location_id: int, base: str = "https://oh.example.cn") -> str:

@@ -8,9 +8,18 @@ from sqlalchemy import select
 
 from domain.audit import AuditLog
 from domain.stock.ledger import StockBalance, StockMove
-from domain.stock.transfers import TransferDiscrepancy
+from domain.stock.transfers import Transfer, TransferDiscrepancy
 from extensions import db
-from tests.integration.stock_world import SKU, YARD_A, YARD_B, build_world, gps, label, put_stock
+from tests.integration.stock_world import (
+    SKU,
+    YARD_A,
+    YARD_B,
+    add_work_order,
+    build_world,
+    gps,
+    label,
+    put_stock,
+)
 
 
 @pytest.fixture
@@ -85,6 +94,14 @@ def test_transfer_is_requested_against_a_sales_order(client, worker, world):
 
 def test_transfer_without_an_order_reference_is_refused(client, worker, world):
     assert code(request(client, worker, world, order_ref="")) == "missing_order_reference"
+
+
+def test_transfer_is_requested_against_a_work_order(client, worker, world):
+    add_work_order("WO-20261206-0004")
+    response = request(client, worker, world, order_ref="WO-20261206-0004")
+    assert response.status_code == 201, response.json
+    assert response.json["order_ref"] == "WO-20261206-0004"
+    assert db.session.get(Transfer, response.json["id"]).order_kind == "work_order"
 
 
 def test_transfer_naming_an_unknown_order_is_refused(client, worker, world):
