@@ -1,6 +1,6 @@
 """Request and response shapes shared by the stock and transfer resources: the GPS fix, quantities."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import marshmallow as ma
 
@@ -16,18 +16,36 @@ class GpsIn(ma.Schema):
     lat = ma.fields.Float(required=True, validate=ma.validate.Range(min=-90, max=90))
     lon = ma.fields.Float(required=True, validate=ma.validate.Range(min=-180, max=180))
     accuracy = ma.fields.Float(
-        required=True, validate=ma.validate.Range(min=0, max=100_000), metadata={"description": "metres"}
+        load_default=0.0,
+        validate=ma.validate.Range(min=0, max=100_000),
+        metadata={"description": "metres; 0 or missing is accepted but flagged"},
     )
     at = UtcDateTime(
         load_default=None, metadata={"description": "when the phone took the fix (ISO 8601); default now"}
     )
+    confirmed_at = UtcDateTime(
+        load_default=None,
+        metadata={
+            "description": "when the worker confirmed the scan (ISO 8601); the fix's age is measured "
+            "at this moment, so a scan queued offline is not refused for arriving late; default now"
+        },
+    )
 
     @ma.post_load
     def to_input(self, data: dict, **_kwargs) -> GpsInput:
-        at = data.get("at")
-        if at is not None and at.tzinfo is not None:
-            at = at.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC like every timestamp
-        return GpsInput(lat=data["lat"], lon=data["lon"], accuracy_m=data["accuracy"], at=at)
+        return GpsInput(
+            lat=data["lat"],
+            lon=data["lon"],
+            accuracy_m=data["accuracy"] or 0.0,
+            at=_naive_utc(data.get("at")),
+            confirmed_at=_naive_utc(data.get("confirmed_at")),
+        )
+
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is not None:
+        return moment.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC like every timestamp
+    return moment
 
 
 def quantity_field(**kwargs) -> ma.fields.Decimal:

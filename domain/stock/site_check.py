@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from domain.errors import DomainError
 from domain.masterdata import Location, Warehouse
-from domain.stock.gps_fixes import GpsInput, LoggedFix, record_fix
+from domain.stock.gps_fixes import GpsInput, LoggedFix, record_fix, require_fresh
 from extensions import db
 from geofence.decision import FenceDecision, require_on_site
 from geofence.prepared import metric_fence
@@ -94,6 +94,7 @@ def confirm_on_site(
             ),
             {"location_label": _("location of another warehouse")},
         )
+    require_fresh(gps)
     fix = record_fix(actor, gps, purpose)
     if not place.fence:
         raise DomainError(

@@ -20,7 +20,7 @@ from domain.errors import DomainError, NotFound
 from domain.masterdata import Location, Sku, Warehouse
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
-from domain.stock.gps_fixes import GpsInput, record_fix
+from domain.stock.gps_fixes import GpsInput, record_fix, require_fresh
 from domain.stock.ledger import TRANSFER_IN, TRANSFER_OUT, StockBalance
 from domain.stock.move_rules import quantity
 from domain.stock.order_refs import resolve_order_reference
@@ -85,6 +85,7 @@ def request_transfer(request: TransferRequest, actor: Any) -> Transfer:
         db.session.add(transfer)
         db.session.flush()
         if request.gps is not None:
+            require_fresh(request.gps)
             record_fix(actor, request.gps, "transfer_request")
         _audit("transfer_requested", transfer, actor, request.gps, {"qty": str(qty), "order_ref": ref.number})
     return transfer
@@ -127,6 +128,7 @@ def dispatch(transfer_id: int, gps: GpsInput | None, actor: Any) -> Transfer:
         transfer.state = next_state(transfer.number, transfer.state, "dispatch")
         transfer.dispatched_at = utcnow()
         if gps is not None:
+            require_fresh(gps)
             record_fix(actor, gps, "transfer_dispatch")
         _audit("transfer_dispatched", transfer, actor, gps, {"qty": str(transfer.picked_qty)})
     return transfer

@@ -187,7 +187,9 @@ async function currentFix(waitMs = 8000) {
   while (!fix && !gpsDenied && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
   if (!fix) return null;
   const { latitude, longitude, accuracy } = fix.coords;
-  return { lat: latitude, lon: longitude, accuracy, at: new Date(fix.timestamp).toISOString() };
+  const at = new Date(fix.timestamp).toISOString();
+  // confirmed_at: the server measures the fix's age at Confirm, so a scan sent late from the outbox counts.
+  return { lat: latitude, lon: longitude, accuracy, at, confirmed_at: new Date().toISOString() };
 }
 
 // ---- transfers: pick at the source, receive at the target ----
