@@ -14,6 +14,7 @@ from domain.masterdata import Sku, Warehouse
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
 from domain.stock.gps_fixes import GpsInput
+from domain.stock.handling_units import handling_units, unit_name
 from domain.stock.ledger import ADJUSTMENT
 from domain.stock.move_rules import needs_order_reference, signed_quantity
 from domain.stock.order_refs import resolve_order_reference
@@ -22,7 +23,7 @@ from domain.stock.transfer_rules import require_room
 from domain.transactions import write_transaction
 from extensions import db
 
-_SKU = select(Sku.id, Sku.active).where(Sku.code == bindparam("code"))
+_SKU = select(Sku.id, Sku.active, Sku.units_per_handling_unit).where(Sku.code == bindparam("code"))
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
     """Validate the move on site and post it to the ledger, in one write transaction."""
     delta = signed_quantity(request.kind, request.qty, request.reason)
     with write_transaction():
-        sku_id = _sku_id(request.sku)
+        sku_id, per_handling_unit = _sku(request.sku)
         site = confirm_on_site(
             request.location_label, request.gps, actor, "stock_move", warehouse_id=_warehouse_id(request)
         )
@@ -69,7 +70,8 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
             # Before the balance change: the balance row, which every scan of that SKU and location
             # queues on, is then locked for the change and the commit only (see write_at_commit).
             remaining = remaining_capacity(place.warehouse_id, place.capacity)
-            require_room(remaining, delta, place.warehouse_code)
+            needed = handling_units(delta, per_handling_unit)
+            require_room(remaining, needed, place.warehouse_code, unit_name(place.handling_unit))
         reason = (request.reason or "").strip() or None
         facts = {"ref": ref, "reason": reason, "gps_fix_id": site.fix.id}
         move = balances.post(
@@ -102,11 +104,12 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
     return result
 
 
-def _sku_id(code: str) -> int:
+def _sku(code: str) -> tuple[int, Decimal]:
+    """The SKU's id and how many of its unit fill one handling unit of capacity."""
     found = db.session.execute(_SKU, {"code": code.strip()}).first()
     if found is None or not found.active:
         raise DomainError("unknown_sku", _("There is no SKU %(code)s.", code=code), {"sku": _("unknown SKU")})
-    return found.id
+    return found.id, found.units_per_handling_unit
 
 
 def _warehouse_id(request: MoveRequest) -> int | None:

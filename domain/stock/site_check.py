@@ -30,7 +30,8 @@ class Place:
     warehouse_code: str
     warehouse_name: str
     fence: dict[str, Any] | None
-    capacity: Decimal
+    capacity: Decimal  # in handling units
+    handling_unit: str
 
 
 _PLACE = (
@@ -42,6 +43,7 @@ _PLACE = (
         Warehouse.name,
         Warehouse.fence,
         Warehouse.capacity,
+        Warehouse.handling_unit,
         Location.active & Warehouse.active,
     )
     .join(Warehouse, Warehouse.id == Location.warehouse_id)
@@ -66,8 +68,8 @@ def labelled_location(label: str) -> Place:
             _("This label names a location that no longer exists."),
             {"location_label": _("unknown location")},
         )
-    place = Place(*row[:7])
-    if not row[7]:
+    place = Place(*row[:8])
+    if not row[8]:
         raise DomainError(
             "location_inactive",
             _("Location %(location)s is no longer in use.", location=place.location_code),

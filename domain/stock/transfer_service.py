@@ -21,6 +21,7 @@ from domain.masterdata import Location, Sku, Warehouse
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
 from domain.stock.gps_fixes import GpsInput, record_fix, require_fresh
+from domain.stock.handling_units import handling_units, unit_name
 from domain.stock.ledger import TRANSFER_IN, TRANSFER_OUT, StockBalance
 from domain.stock.move_rules import quantity
 from domain.stock.order_refs import resolve_order_reference
@@ -71,7 +72,9 @@ def request_transfer(request: TransferRequest, actor: Any) -> Transfer:
         sku = _locked_sku(request.sku)
         require_not_paused(sku.code, in_transit(sku.id), sku.safety_stock)
         require_available(available_for_transfer(sku.id, request.lot, source.id), qty, source.code)
-        require_room(remaining_capacity(target.id, target.capacity), qty, target.code)
+        needed = handling_units(qty, sku.units_per_handling_unit)
+        remaining = remaining_capacity(target.id, target.capacity)
+        require_room(remaining, needed, target.code, unit_name(target.handling_unit))
         transfer = Transfer(
             order_ref=ref.number,
             order_kind=ref.kind,
