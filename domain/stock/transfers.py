@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from domain.clock import utcnow
 from domain.masterdata import Sku, Warehouse
 from domain.stock.quantity import ExactQty
+from domain.users import User
 from extensions import db
 
 REQUESTED, PICKED, IN_TRANSIT, RECEIVED, CANCELLED = (
@@ -53,6 +54,9 @@ class Transfer(db.Model):
     sku: Mapped[Sku] = relationship()
     from_warehouse: Mapped[Warehouse] = relationship(foreign_keys=[from_warehouse_id])
     to_warehouse: Mapped[Warehouse] = relationship(foreign_keys=[to_warehouse_id])
+    discrepancy: Mapped["TransferDiscrepancy | None"] = relationship(
+        back_populates="transfer", uselist=False, lazy="selectin"
+    )
 
     @property
     def number(self) -> str:
@@ -70,3 +74,5 @@ class TransferDiscrepancy(db.Model):
     note: Mapped[str] = mapped_column(String(200), default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    transfer: Mapped[Transfer] = relationship(back_populates="discrepancy")
+    recorded_by: Mapped["User | None"] = relationship()

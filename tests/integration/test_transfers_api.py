@@ -279,3 +279,49 @@ def test_transfers_page_newest_first_each_once(client, worker, world):
             break
     assert seen == made[::-1]
     assert pages == 3
+
+
+def test_a_discrepancy_is_shown_on_its_transfer_and_listed_for_the_supervisor(client, worker, auth, world):
+    transfer = on_the_road(client, worker, world)
+    receive(client, worker, world, transfer, qty="17", note="three bags short")
+    shown = client.get(f"/api/v1/transfers/{transfer}", headers=worker).json["discrepancy"]
+    assert (shown["picked_qty"], shown["received_qty"], shown["difference"], shown["note"]) == (
+        "20.000",
+        "17.000",
+        "-3.000",
+        "three bags short",
+    )
+    listed = client.get("/api/v1/transfers/discrepancies", headers=auth.headers("admin")).json
+    assert listed["total"] == 1
+    row = listed["items"][0]
+    assert (row["transfer_id"], row["sku"], row["to_warehouse"], row["recorded_by"]) == (
+        transfer,
+        SKU,
+        "WH-B",
+        "warehouse",
+    )
+
+
+def test_discrepancies_are_filtered_by_target_warehouse(client, worker, world):
+    transfer = on_the_road(client, worker, world)
+    receive(client, worker, world, transfer, qty="19", note="wet")
+    by_b = client.get("/api/v1/transfers/discrepancies?warehouse=WH-B", headers=worker).json
+    by_a = client.get("/api/v1/transfers/discrepancies?warehouse=WH-A", headers=worker).json
+    assert (by_b["total"], by_a["total"]) == (1, 0)
+
+
+def test_a_transfer_without_discrepancy_shows_none(client, worker, world):
+    transfer = request(client, worker, world).json["id"]
+    assert client.get(f"/api/v1/transfers/{transfer}", headers=worker).json["discrepancy"] is None
+
+
+def test_the_scanned_source_location_names_the_source_warehouse(client, worker, world):
+    response = request(client, worker, world, from_warehouse="", location_label=label(world.loc_a))
+    assert response.status_code == 201, response.json
+    assert response.json["from_warehouse"] == "WH-A"
+
+
+def test_a_request_without_source_is_refused_naming_the_field(client, worker, world):
+    response = request(client, worker, world, from_warehouse="")
+    assert code(response) == "missing_source_warehouse"
+    assert "from_warehouse" in response.json["error"]["fields"]
