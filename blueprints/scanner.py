@@ -8,10 +8,13 @@ worker's copy, with scans queued in an IndexedDB outbox (pwa/js/outbox.js).
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from blueprints.access import roles_required
+from domain.masterdata import Warehouse
 from domain.roles import LEADER, SERVICE, WAREHOUSE
 from domain.stock.ledger import ISSUE, RECEIPT
+from extensions import db
 from scanning.labels import known_bases
 
 bp = Blueprint("scanner", __name__)
@@ -20,8 +23,17 @@ bp = Blueprint("scanner", __name__)
 MOVE_KINDS = (
     (RECEIPT, _l("Receive")),
     (ISSUE, _l("Issue")),
+    ("transfer_request", _l("Transfer request")),
     ("transfer_pick", _l("Transfer pick")),
+    ("transfer_dispatch", _l("Transfer dispatch")),
     ("transfer_receive", _l("Transfer receive")),
+)
+# Offered (not imposed) when a transfer arrives short or over: the worker may type another reason.
+DISCREPANCY_REASONS = (
+    _l("Damaged in transit"),
+    _l("Short shipped"),
+    _l("Counted wrong at pick"),
+    _l("More than sent"),
 )
 # Texts the script shows, translated here for the user's language.
 TEXTS = {
@@ -54,6 +66,10 @@ TEXTS = {
     "dismiss": _l("Dismiss"),
     "otherUsers": _l("%(count)s scans of another user wait until they sign in on this phone."),
     "open": _l("Open"),
+    "orderNeeded": _l("Enter the sales or work order number this transfer is for."),
+    "targetNeeded": _l("Choose the warehouse the stock goes to."),
+    "discrepancy": _l("%(sent)s sent: why does the count differ?"),
+    "reasonNeeded": _l("Say why the count differs from what was sent."),
 }
 
 
@@ -67,6 +83,8 @@ def scan():
         can_move=current_user.has_any_role({WAREHOUSE}),
         user_id=current_user.id,
         kinds=MOVE_KINDS,
+        warehouses=_warehouses(),
+        discrepancy_reasons=[str(reason) for reason in DISCREPANCY_REASONS],
         texts={key: str(text) for key, text in TEXTS.items()},
         preset_location=request.args.get("loc", "")[:300],
         label_bases=list(known_bases()),
@@ -77,3 +95,11 @@ def scan():
             "self": url_for("scanner.scan"),
         },
     )
+
+
+def _warehouses() -> list[tuple[str, str]]:
+    """Active warehouses a transfer may go to, for the request's target list."""
+    rows = db.session.execute(
+        select(Warehouse.code, Warehouse.name).where(Warehouse.active).order_by(Warehouse.code)
+    )
+    return [(code, name) for code, name in rows]

@@ -51,8 +51,16 @@ function kind() {
   return root.querySelector('input[name="kind"]:checked')?.value || "receipt";
 }
 
+// The transfer steps that work on a transfer chosen from a list, and the state each lists.
+const LIST_STATE = { transfer_pick: "requested", transfer_dispatch: "picked", transfer_receive: "in_transit" };
+
+/** A step on an existing transfer (chosen from the list), not on a scanned item. */
 function isTransfer() {
-  return kind().startsWith("transfer_");
+  return kind() in LIST_STATE;
+}
+
+function needsLocation() {
+  return kind() !== "transfer_dispatch"; // the truck leaves the yard: no shelf to scan
 }
 
 function setLocation(label, { quiet = false } = {}) {
@@ -138,11 +146,13 @@ function onCode(text, { typed = false } = {}) {
 
 // ---- quantity: 1 by default, +/- and the phone's number pad ----
 function qtyInput() {
-  return $('[data-testid="qty"]');
+  return document.querySelector('[data-testid="qty"]'); // in the bar beside Confirm, outside the screen's root
 }
 
 function setQty(value) {
   qtyInput().value = value;
+  qtyInput().removeAttribute("aria-invalid");
+  if (config.canMove) renderExtras();
 }
 
 function stepQty(delta) {
@@ -194,11 +204,15 @@ async function currentFix(waitMs = 8000) {
 
 // ---- transfers: pick at the source, receive at the target ----
 function transferState() {
-  return kind() === "transfer_pick" ? "requested" : "in_transit";
+  return LIST_STATE[kind()];
+}
+
+function sentQty(t) {
+  return kind() === "transfer_pick" ? t.qty : t.picked_qty || t.qty;
 }
 
 function transferText(t) {
-  const qty = kind() === "transfer_pick" ? t.qty : t.picked_qty || t.qty;
+  const qty = sentQty(t);
   return `${t.number} · ${t.sku}${t.lot ? ` · ${t.lot}` : ""} · ${Number(qty)} · ${t.from_warehouse}→${t.to_warehouse}`;
 }
 
@@ -248,10 +262,26 @@ function renderTransfers() {
 function chooseTransfer(transfer) {
   state.transfer = transfer;
   state.key = newIdempotencyKey();
-  const qty = kind() === "transfer_pick" ? transfer.qty : transfer.picked_qty || transfer.qty;
-  setQty(String(Number(qty)));
+  setQty(String(Number(sentQty(transfer))));
   renderTransfers();
   renderItem();
+}
+
+// ---- what each kind asks for besides location, item and quantity ----
+function renderExtras() {
+  $('[data-testid="transfer-request"]').hidden = kind() !== "transfer_request";
+  const box = $('[data-testid="discrepancy"]');
+  const differs = kind() === "transfer_receive" && state.transfer && readQty() !== null &&
+    Number(readQty()) !== Number(sentQty(state.transfer));
+  box.hidden = !differs;
+  if (differs) {
+    box.querySelector("label").textContent = say(T.discrepancy, { sent: Number(sentQty(state.transfer)) });
+  }
+}
+
+function discrepancyReason() {
+  const box = $('[data-testid="discrepancy"]');
+  return box.hidden ? "" : $('[data-testid="discrepancy-reason"]').value.trim();
 }
 
 function chooseTransferFor(sku, lot) {
@@ -273,26 +303,53 @@ function readLabel(text) {
   return read(text, config.labelBases);
 }
 
+/** The API call a confirmed scan makes, or a refusal text when something is missing. */
+function entryFor(qty, gps) {
+  const here = state.location ? { location_label: state.location.text } : {};
+  const where = state.location ? ` @ ${locationName()}` : "";
+  const base = `${config.urls.transfers}/${state.transfer?.id}`;
+  switch (kind()) {
+    case "transfer_request": {
+      const orderRef = $('[data-testid="order-ref"]').value.trim();
+      const target = $('[data-testid="to-warehouse"]').value;
+      if (!orderRef) return T.orderNeeded;
+      if (!target) return T.targetNeeded;
+      const body = { order_ref: orderRef, sku: state.item.sku, lot: state.item.lot, qty, to_warehouse: target, gps, ...here };
+      return { url: config.urls.transfers, body, summary: `${kindLabel()} ${itemText()} ×${qty}${where} → ${target}` };
+    }
+    case "transfer_pick":
+      return { url: `${base}/pick`, body: { ...here, qty, gps }, summary: `${kindLabel()} ${state.transfer.number} ×${qty}${where}` };
+    case "transfer_dispatch":
+      return { url: `${base}/dispatch`, body: { gps }, summary: `${kindLabel()} ${state.transfer.number}` };
+    case "transfer_receive": {
+      const differs = !$('[data-testid="discrepancy"]').hidden;
+      if (differs && !discrepancyReason()) return T.reasonNeeded;
+      const body = { ...here, qty, gps, note: discrepancyReason() };
+      return { url: `${base}/receive`, body, summary: `${kindLabel()} ${state.transfer.number} ×${qty}${where}` };
+    }
+    default:
+      return {
+        url: config.urls.moves,
+        body: { kind: kind(), sku: state.item.sku, lot: state.item.lot, ...here, qty, gps },
+        summary: `${kindLabel()} ${itemText()} ×${qty}${where}`,
+      };
+  }
+}
+
 async function confirmScan() {
-  if (!state.location) return refuse(T.locationNeeded);
+  if (needsLocation() && !state.location) return refuse(T.locationNeeded);
   if (isTransfer() ? !state.transfer : !state.item) return refuse(isTransfer() ? T.transferNeeded : T.itemNeeded);
-  const qty = readQty();
-  if (!qty) return refuse(T.qtyInvalid);
+  const qty = kind() === "transfer_dispatch" ? "1" : readQty();
+  if (!qty) {
+    qtyInput().setAttribute("aria-invalid", "true");
+    qtyInput().focus();
+    return refuse(T.qtyInvalid);
+  }
   if (!fix) show(T.gpsWaiting, "warn");
   const gps = await currentFix();
   if (!gps) return refuse(gpsDenied ? T.gpsDenied : T.gpsWaiting);
-  const common = { location_label: state.location.text, qty, gps };
-  const entry = isTransfer()
-    ? {
-        url: `${config.urls.transfers}/${state.transfer.id}/${kind() === "transfer_pick" ? "pick" : "receive"}`,
-        body: common,
-        summary: `${kindLabel()} ${state.transfer.number} ×${qty} @ ${locationName()}`,
-      }
-    : {
-        url: config.urls.moves,
-        body: { kind: kind(), sku: state.item.sku, lot: state.item.lot, ...common },
-        summary: `${kindLabel()} ${itemText()} ×${qty} @ ${locationName()}`,
-      };
+  const entry = entryFor(qty, gps);
+  if (typeof entry === "string") return refuse(entry);
   await outbox.add({ key: state.key || newIdempotencyKey(), user: config.user, ...entry });
   feedback(true);
   show(say(T.queued, { what: entry.summary }));
@@ -300,8 +357,10 @@ async function confirmScan() {
   state.transfer = null;
   state.key = null;
   setQty("1");
+  $('[data-testid="discrepancy-reason"]').value = "";
   if (!$('[data-testid="continuous"]').checked) clearLocation();
   renderItem();
+  renderExtras();
   if (isTransfer()) loadTransfers();
   await renderOutbox();
   sendQueue();
@@ -438,14 +497,19 @@ async function decodePhoto(input) {
 
 // ---- wiring ----
 function bindMoves() {
-  root.querySelector('[data-action="minus"]').addEventListener("click", () => stepQty(-1));
-  root.querySelector('[data-action="plus"]').addEventListener("click", () => stepQty(1));
+  document.querySelector('[data-action="minus"]').addEventListener("click", () => stepQty(-1));
+  document.querySelector('[data-action="plus"]').addEventListener("click", () => stepQty(1));
   qtyInput().addEventListener("focus", () => qtyInput().select());
+  qtyInput().addEventListener("input", () => {
+    qtyInput().removeAttribute("aria-invalid");
+    renderExtras();
+  });
   document.querySelector('[data-action="confirm"]').addEventListener("click", confirmScan);
   for (const radio of root.querySelectorAll('input[name="kind"]')) {
     radio.addEventListener("change", () => {
       state.transfer = null;
       renderItem();
+      renderExtras();
       if (isTransfer()) loadTransfers();
       else renderTransfers();
     });
@@ -460,6 +524,7 @@ function bindMoves() {
   });
   watchGps();
   renderItem();
+  renderExtras();
   renderTransfers();
   sendQueue(); // on opening: whatever waited since the last time goes now
 }
