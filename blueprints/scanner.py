@@ -66,6 +66,7 @@ TEXTS = {
     "dismiss": _l("Dismiss"),
     "otherUsers": _l("%(count)s scans of another user wait until they sign in on this phone."),
     "open": _l("Open"),
+    "notVerified": _l("%(name)s (not yet verified)"),
     "orderNeeded": _l("Enter the sales or work order number this transfer is for."),
     "targetNeeded": _l("Choose the warehouse the stock goes to."),
     "discrepancy": _l("%(sent)s sent: why does the count differ?"),
@@ -92,6 +93,7 @@ def scan():
             "moves": "/api/v1/stock/moves",
             "transfers": "/api/v1/transfers",
             "decode": "/api/v1/scan/decode",
+            "checkLocation": "/api/v1/scan/location",
             "self": url_for("scanner.scan"),
         },
     )

@@ -8,7 +8,13 @@ import { Camera } from "./camera.js";
 import { feedback } from "./feedback.js";
 import * as outbox from "./outbox.js";
 import { showOutbox } from "./outbox_view.js";
-import { LOCATION_TOKEN, learnLocationName, locationName as nameOf, readLabel as read } from "./scan_labels.js";
+import {
+  LOCATION_TOKEN,
+  learnLocationName,
+  locationName as nameOf,
+  readLabel as read,
+  verifiedName,
+} from "./scan_labels.js";
 import { listenForWedge } from "./wedge.js";
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
@@ -64,15 +70,39 @@ function needsLocation() {
 }
 
 function setLocation(label, { quiet = false } = {}) {
-  state.location = { text: label.text, id: label.id };
-  remember(HERE_KEY, state.location);
-  const name = nameOf(label.id);
-  $('[data-testid="location-value"]').textContent = name;
+  state.location = label;
+  remember(HERE_KEY, { text: label.text });
+  showLocation();
   $('[data-step="location"]').dataset.done = "1";
+  if (!verifiedName(label)) checkLocation(label);
   if (quiet) return;
   feedback(true);
-  show(say(T.location, { name }));
+  show(say(T.location, { name: nameOf(label) }));
   renderItem();
+}
+
+/** The location's code at once (printed on the label), marked until the server has checked it. */
+function showLocation() {
+  const value = $('[data-testid="location-value"]');
+  const verified = Boolean(verifiedName(state.location));
+  value.textContent = verified ? nameOf(state.location) : say(T.notVerified, { name: nameOf(state.location) });
+  $('[data-step="location"]').dataset.verified = verified ? "1" : "";
+}
+
+/** Asks the server about the label now, so a hand-made one is refused at the scan, not at Confirm.
+ * Offline the location stays "not yet verified"; the move itself is checked again when it is sent. */
+async function checkLocation(label) {
+  let answer;
+  try {
+    answer = await apiFetch(config.urls.checkLocation, { method: "POST", body: { location_label: label.text } });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401) return;
+    if (state.location?.token !== label.token) return;
+    clearLocation();
+    return refuse(error.message);
+  }
+  learnLocationName(label.text, answer.location);
+  if (state.location?.token === label.token) showLocation();
 }
 
 function remember(key, value) {
@@ -87,7 +117,8 @@ function remember(key, value) {
 function restoreLocation() {
   try {
     const here = JSON.parse(sessionStorage.getItem(HERE_KEY) || "null");
-    if (here?.text && here?.id) setLocation(here, { quiet: true });
+    const label = here?.text ? readLabel(here.text) : null;
+    if (label?.kind === "loc") setLocation(label, { quiet: true });
   } catch {
     /* nothing kept */
   }
@@ -296,7 +327,7 @@ function kindLabel() {
 }
 
 function locationName() {
-  return nameOf(state.location.id);
+  return nameOf(state.location);
 }
 
 function readLabel(text) {
@@ -384,7 +415,7 @@ function onAnswered() {
     for (const item of items) {
       if (item.state === outbox.DONE) learnLocationName(item.body.location_label, item.result?.location);
     }
-    if (state.location) $('[data-testid="location-value"]').textContent = locationName();
+    if (state.location) showLocation();
   });
   renderOutbox();
 }

@@ -227,5 +227,5 @@ def test_stock_and_ledger_can_be_read(client, worker, world):
 
 def test_location_label_from_the_api_is_accepted_by_a_move(client, worker, world):
     got = client.get(f"/api/v1/stock/locations/{world.loc_a2}/label", headers=worker)
-    assert got.json["url"].endswith(f"/s/loc/{got.json['token']}")
+    assert got.json["url"].endswith(f"/s/loc/{got.json['token']}?c=A-02")
     assert move(client, worker, world, kind="receipt", location_label=got.json["url"]).status_code == 201
