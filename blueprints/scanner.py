@@ -23,6 +23,7 @@ bp = Blueprint("scanner", __name__)
 MOVE_KINDS = (
     (RECEIPT, _l("Receive")),
     (ISSUE, _l("Issue")),
+    ("relocate", _l("Move between locations")),
     ("transfer_request", _l("Transfer request")),
     ("transfer_pick", _l("Transfer pick")),
     ("transfer_dispatch", _l("Transfer dispatch")),
@@ -67,6 +68,8 @@ TEXTS = {
     "otherUsers": _l("%(count)s scans of another user wait until they sign in on this phone."),
     "open": _l("Open"),
     "notVerified": _l("%(name)s (not yet verified)"),
+    "toNeeded": _l("Scan the label of the location the stock goes to."),
+    "toLocation": _l("To %(name)s"),
     "orderNeeded": _l("Enter the sales or work order number this transfer is for."),
     "targetNeeded": _l("Choose the warehouse the stock goes to."),
     "discrepancy": _l("%(sent)s sent: why does the count differ?"),
@@ -94,6 +97,7 @@ def scan():
             "transfers": "/api/v1/transfers",
             "decode": "/api/v1/scan/decode",
             "checkLocation": "/api/v1/scan/location",
+            "relocations": "/api/v1/stock/relocations",
             "self": url_for("scanner.scan"),
         },
     )

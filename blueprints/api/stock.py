@@ -16,7 +16,7 @@ from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
 from domain.errors import DomainError
 from domain.roles import ADMIN, PLANNER, WAREHOUSE
-from domain.stock import ledger_feed, queries
+from domain.stock import ledger_feed, queries, relocation
 from domain.stock.gps_fixes import record_fix
 from domain.stock.move_rules import SCANNER_KINDS
 from domain.stock.moves import MoveRequest, apply_move
@@ -189,6 +189,44 @@ def _naive_utc(query: dict) -> dict:
 @roles_required(WAREHOUSE)
 def post_move(body: dict):
     return apply_move(MoveRequest(**body), current_user)
+
+
+class RelocationIn(ma.Schema):
+    sku = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+    lot = Text(load_default="", validate=ma.validate.Length(max=64))
+    qty = quantity_field(required=True)
+    from_label = location_label_field()
+    to_label = location_label_field()
+    gps = ma.fields.Nested(GpsIn, required=True)
+
+
+class RelocationOut(ma.Schema):
+    out_id = ma.fields.Integer(metadata={"description": "the ledger row out of the source"})
+    in_id = ma.fields.Integer(metadata={"description": "the ledger row into the target"})
+    at = UtcDateTime()
+    sku = Text()
+    lot = Text()
+    qty = quantity_out()
+    from_location = Text()
+    to_location = Text()
+    location = ma.fields.Function(lambda r: r.to_location, metadata={"description": "where the stock is now"})
+    warehouse = Text()
+    on_hand_from = quantity_out()
+    on_hand_to = quantity_out()
+    gps_flags = ma.fields.List(Text())
+
+
+@blp.route("/relocations", methods=["POST"])
+@blp.arguments(RelocationIn)
+@idempotent(on_refusal=log_refused_fix)
+@blp.response(201, RelocationOut)
+@blp.alt_response(409, description="idempotency_in_progress")
+@blp.alt_response(422, description=MOVE_REFUSALS + " relocation_same_location")
+@roles_required(WAREHOUSE)
+def relocate(body: dict):
+    """From one location to another (库位间移库): two ledger rows in one transaction, both labels and
+    both warehouses' geofences checked with the fix."""
+    return relocation.relocate(relocation.Relocation(**body), current_user)
 
 
 @blp.route("/locations/<int:location_id>/label", methods=["GET"])

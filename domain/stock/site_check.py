@@ -98,6 +98,11 @@ def confirm_on_site(
         )
     require_fresh(gps)
     fix = record_fix(actor, gps, purpose)
+    return OnSite(place, fix, require_in_fence(place, gps))
+
+
+def require_in_fence(place: Place, gps: GpsInput) -> FenceDecision:
+    """The fix inside the fence of the location's warehouse (or within its accuracy), else refused."""
     if not place.fence:
         raise DomainError(
             "warehouse_without_fence",
@@ -106,11 +111,10 @@ def confirm_on_site(
                 warehouse=place.warehouse_code,
             ),
         )
-    decision = require_on_site(
+    return require_on_site(
         metric_fence(place.fence),
         gps.lon,
         gps.lat,
         gps.accuracy_m,
         f"{place.warehouse_code} {place.warehouse_name}",
     )
-    return OnSite(place, fix, decision)

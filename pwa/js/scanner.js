@@ -25,7 +25,7 @@ const HERE_KEY = "oh.scanner.here"; // the location being worked in, kept over a
 const QTY = /^\d+(\.\d{1,3})?$/;
 const RESEND_MS = 30_000;
 
-const state = { location: null, item: null, transfer: null, key: null };
+const state = { location: null, item: null, transfer: null, key: null, to: null };
 let fix = null;
 let gpsDenied = false;
 
@@ -90,19 +90,40 @@ function showLocation() {
 }
 
 /** Asks the server about the label now, so a hand-made one is refused at the scan, not at Confirm.
- * Offline the location stays "not yet verified"; the move itself is checked again when it is sent. */
-async function checkLocation(label) {
+ * Offline the location stays "not yet verified"; the move itself is checked again when it is sent.
+ * `slot`: "location" (where the worker stands) or "to" (where a relocation goes). */
+async function checkLocation(label, slot = "location") {
   let answer;
   try {
     answer = await apiFetch(config.urls.checkLocation, { method: "POST", body: { location_label: label.text } });
   } catch (error) {
     if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401) return;
-    if (state.location?.token !== label.token) return;
-    clearLocation();
+    if (state[slot]?.token !== label.token) return;
+    if (slot === "location") clearLocation();
+    else setTarget(null);
     return refuse(error.message);
   }
   learnLocationName(label.text, answer.location);
   if (state.location?.token === label.token) showLocation();
+  if (state.to?.token === label.token) renderTarget();
+}
+
+function setTarget(label) {
+  state.to = label;
+  renderTarget();
+  if (!label) return;
+  if (!verifiedName(label)) checkLocation(label, "to");
+  feedback(true);
+  show(say(T.toLocation, { name: nameOf(label) }));
+}
+
+function renderTarget() {
+  const step = $('[data-testid="step-to"]');
+  step.hidden = kind() !== "relocate";
+  step.dataset.done = state.to ? "1" : "";
+  const name = state.to ? nameOf(state.to) : "";
+  const shown = state.to && !verifiedName(state.to) ? say(T.notVerified, { name }) : name;
+  $('[data-testid="to-value"]').textContent = state.to ? shown : T.toNeeded;
 }
 
 function remember(key, value) {
@@ -169,6 +190,8 @@ function onCode(text, { typed = false } = {}) {
     location.assign(label.path); // the label's own page on this server, as a phone camera would open
     return;
   }
+  // Moving between locations: once the item is scanned, the next location label is where it goes.
+  if (label.kind === "loc" && kind() === "relocate" && state.location && state.item) return setTarget(label);
   if (label.kind === "loc") return setLocation(label);
   if (label.kind === "sku") return setItem(label.segments[0]);
   if (label.kind === "lot") return setItem(label.segments[0], label.segments[1]);
@@ -301,6 +324,7 @@ function chooseTransfer(transfer) {
 // ---- what each kind asks for besides location, item and quantity ----
 function renderExtras() {
   $('[data-testid="transfer-request"]').hidden = kind() !== "transfer_request";
+  renderTarget();
   const box = $('[data-testid="discrepancy"]');
   const differs = kind() === "transfer_receive" && state.transfer && readQty() !== null &&
     Number(readQty()) !== Number(sentQty(state.transfer));
@@ -348,6 +372,11 @@ function entryFor(qty, gps) {
       const body = { order_ref: orderRef, sku: state.item.sku, lot: state.item.lot, qty, to_warehouse: target, gps, ...here };
       return { url: config.urls.transfers, body, summary: `${kindLabel()} ${itemText()} ×${qty}${where} → ${target}` };
     }
+    case "relocate": {
+      if (!state.to) return T.toNeeded;
+      const body = { sku: state.item.sku, lot: state.item.lot, qty, from_label: state.location.text, to_label: state.to.text, gps };
+      return { url: config.urls.relocations, body, summary: `${kindLabel()} ${itemText()} ×${qty}${where} → ${nameOf(state.to)}` };
+    }
     case "transfer_pick":
       return { url: `${base}/pick`, body: { ...here, qty, gps }, summary: `${kindLabel()} ${state.transfer.number} ×${qty}${where}` };
     case "transfer_dispatch":
@@ -387,6 +416,7 @@ async function confirmScan() {
   state.item = null;
   state.transfer = null;
   state.key = null;
+  state.to = null;
   setQty("1");
   $('[data-testid="discrepancy-reason"]').value = "";
   if (!$('[data-testid="continuous"]').checked) clearLocation();
@@ -539,6 +569,7 @@ function bindMoves() {
   for (const radio of root.querySelectorAll('input[name="kind"]')) {
     radio.addEventListener("change", () => {
       state.transfer = null;
+      state.to = null;
       renderItem();
       renderExtras();
       if (isTransfer()) loadTransfers();
