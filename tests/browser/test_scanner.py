@@ -38,7 +38,7 @@ from tests.browser.scanner_phone import (
     sku_label,
     wedge,
 )
-from tests.integration.stock_world import SKU, YARD_A, centre
+from tests.integration.stock_world import SKU, YARD_A, centre, put_stock
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +89,35 @@ def test_location_read_by_the_camera_inside_the_fence_lands_in_the_ledger(
     assert moves_of(live_server, "scan-worker", "receipt") == [("receipt", "3")]
     # The location keeps its code on screen once the server has named it (continuous mode).
     expect(page.get_by_test_id("location-value")).to_have_text("A-01")
+    context.close()
+
+
+def test_an_issue_takes_two_scans_and_three_taps_with_the_quantity_in_view(
+    camera_browser: Browser, live_server, world
+):
+    built, _label = world
+    live_server.add_user("scan-issuer", ["warehouse"])
+    with live_server.app.app_context():
+        put_stock(built.loc_a, "10")
+    context = phone_at(camera_browser, live_server, centre(YARD_A))
+    page = context.new_page()
+    sign_in(page, "scan-issuer")
+    page.goto("/scan")
+    expect(page.get_by_test_id("gps")).to_have_attribute("data-state", "good")
+    taps = 0
+    page.get_by_text(re.compile("^(Issue|出库)$")).tap()
+    taps += 1
+    scan_location_with_camera(page)  # scan 1 (its one tap starts the camera)
+    taps += 1
+    wedge(page, sku_label(live_server))  # scan 2
+    expect(page.get_by_test_id("step-item")).to_have_attribute("data-done", "1")
+    assert_quantity_beside_confirm(page)
+    expect(page.get_by_test_id("qty")).to_have_value("1")
+    page.get_by_test_id("confirm-move").tap()
+    taps += 1
+    expect(outbox_items(page, "done")).to_have_count(1, timeout=ANSWER_MS)
+    assert taps <= 3
+    assert moves_of(live_server, "scan-issuer", "issue") == [("issue", "-1")]
     context.close()
 
 
