@@ -13,7 +13,7 @@ from sqlalchemy import select
 from blueprints.access import roles_required
 from domain.masterdata import Warehouse
 from domain.roles import LEADER, SERVICE, WAREHOUSE
-from domain.stock.ledger import ISSUE, RECEIPT
+from domain.stock.ledger import ISSUE, RECEIPT, SHIPMENT
 from extensions import db
 from scanning.labels import known_bases
 
@@ -24,6 +24,7 @@ MOVE_KINDS = (
     (RECEIPT, _l("Receive")),
     (ISSUE, _l("Issue")),
     ("relocate", _l("Move between locations")),
+    (SHIPMENT, _l("Ship")),
     ("transfer_request", _l("Transfer request")),
     ("transfer_pick", _l("Transfer pick")),
     ("transfer_dispatch", _l("Transfer dispatch")),
@@ -68,6 +69,9 @@ TEXTS = {
     "otherUsers": _l("%(count)s scans of another user wait until they sign in on this phone."),
     "open": _l("Open"),
     "notVerified": _l("%(name)s (not yet verified)"),
+    "transferOrder": _l("Sales or work order number"),
+    "shipmentOrder": _l("Sales order number (scan its label or type it)"),
+    "shipOrderNeeded": _l("Scan or type the sales order this shipment is for."),
     "toNeeded": _l("Scan the label of the location the stock goes to."),
     "toLocation": _l("To %(name)s"),
     "orderNeeded": _l("Enter the sales or work order number this transfer is for."),

@@ -18,6 +18,7 @@ from domain.stock.handling_units import handling_units, unit_name
 from domain.stock.ledger import ADJUSTMENT
 from domain.stock.move_rules import needs_order_reference, signed_quantity
 from domain.stock.order_refs import resolve_order_reference
+from domain.stock.shipping import check_shipment
 from domain.stock.site_check import confirm_on_site
 from domain.stock.transfer_rules import require_room
 from domain.transactions import write_transaction
@@ -66,6 +67,7 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
         ref = request.ref or None
         if needs_order_reference(request.kind):
             ref = resolve_order_reference(request.ref, "ref").number
+            check_shipment(ref, sku_id, request.sku.strip(), -delta)
         if delta > 0 and request.kind != ADJUSTMENT:
             # Before the balance change: the balance row, which every scan of that SKU and location
             # queues on, is then locked for the change and the commit only (see write_at_commit).

@@ -65,6 +65,8 @@ function isTransfer() {
   return kind() in LIST_STATE;
 }
 
+const ORDER_KINDS = new Set(["transfer_request", "shipment"]); // asks for the order it serves
+
 function needsLocation() {
   return kind() !== "transfer_dispatch"; // the truck leaves the yard: no shelf to scan
 }
@@ -106,6 +108,13 @@ async function checkLocation(label, slot = "location") {
   learnLocationName(label.text, answer.location);
   if (state.location?.token === label.token) showLocation();
   if (state.to?.token === label.token) renderTarget();
+}
+
+/** An order label (/s/wo/<number>: a work order's or a sales order's number) names the order served. */
+function setOrder(number) {
+  $('[data-testid="order-ref"]').value = number;
+  feedback(true);
+  show(number);
 }
 
 function setTarget(label) {
@@ -193,6 +202,7 @@ function onCode(text, { typed = false } = {}) {
   // Moving between locations: once the item is scanned, the next location label is where it goes.
   if (label.kind === "loc" && kind() === "relocate" && state.location && state.item) return setTarget(label);
   if (label.kind === "loc") return setLocation(label);
+  if (label.kind === "wo" && ORDER_KINDS.has(kind())) return setOrder(label.segments[0]);
   if (label.kind === "sku") return setItem(label.segments[0]);
   if (label.kind === "lot") return setItem(label.segments[0], label.segments[1]);
   return refuse(T.notForMoves, label.path);
@@ -324,6 +334,9 @@ function chooseTransfer(transfer) {
 // ---- what each kind asks for besides location, item and quantity ----
 function renderExtras() {
   $('[data-testid="transfer-request"]').hidden = kind() !== "transfer_request";
+  const orderStep = $('[data-testid="order-step"]');
+  orderStep.hidden = !ORDER_KINDS.has(kind());
+  $('[data-testid="order-label"]').textContent = kind() === "shipment" ? T.shipmentOrder : T.transferOrder;
   renderTarget();
   const box = $('[data-testid="discrepancy"]');
   const differs = kind() === "transfer_receive" && state.transfer && readQty() !== null &&
@@ -371,6 +384,12 @@ function entryFor(qty, gps) {
       if (!target) return T.targetNeeded;
       const body = { order_ref: orderRef, sku: state.item.sku, lot: state.item.lot, qty, to_warehouse: target, gps, ...here };
       return { url: config.urls.transfers, body, summary: `${kindLabel()} ${itemText()} ×${qty}${where} → ${target}` };
+    }
+    case "shipment": {
+      const orderRef = $('[data-testid="order-ref"]').value.trim();
+      if (!orderRef) return T.shipOrderNeeded;
+      const body = { kind: "shipment", sku: state.item.sku, lot: state.item.lot, qty, ref: orderRef, gps, ...here };
+      return { url: config.urls.moves, body, summary: `${kindLabel()} ${itemText()} ×${qty} · ${orderRef}${where}` };
     }
     case "relocate": {
       if (!state.to) return T.toNeeded;

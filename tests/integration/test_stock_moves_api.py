@@ -10,7 +10,18 @@ from domain.audit import AuditLog
 from domain.stock.gps_fixes import GpsFix
 from domain.stock.ledger import StockBalance, StockMove
 from extensions import db
-from tests.integration.stock_world import SKU, YARD_A, YARD_B, build_world, gps, label
+from tests.conftest import make_user
+from tests.integration.stock_world import (
+    PRODUCT,
+    SKU,
+    YARD_A,
+    YARD_B,
+    add_finished_stock,
+    add_work_order,
+    build_world,
+    gps,
+    label,
+)
 
 
 @pytest.fixture
@@ -116,7 +127,10 @@ def test_shipment_must_name_an_existing_sales_order(client, worker, world):
         refusal(move(client, worker, world, kind="shipment", ref="SO-NOPE"))["code"]
         == "unknown_order_reference"
     )
-    shipped = move(client, worker, world, kind="shipment", ref=world.order)
+    # What a shipment may take (the order's product, inspected, not over the order): test_shipments_scanned.py
+    add_finished_stock(world.loc_a, "10")
+    add_work_order("WO-20261206-0001", good_qty="10", final_passed_by=make_user("qc1", ["qc"]).id)
+    shipped = move(client, worker, world, kind="shipment", ref=world.order, sku=PRODUCT)
     assert (shipped.status_code, shipped.json["ref"]) == (201, world.order)
 
 
