@@ -16,7 +16,7 @@ from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
 from domain.errors import DomainError
 from domain.roles import ADMIN, PLANNER, WAREHOUSE
-from domain.stock import ledger_feed, queries, relocation
+from domain.stock import counts, ledger_feed, queries, relocation
 from domain.stock.gps_fixes import record_fix
 from domain.stock.move_rules import SCANNER_KINDS
 from domain.stock.moves import MoveRequest, apply_move
@@ -227,6 +227,44 @@ def relocate(body: dict):
     """From one location to another (库位间移库): two ledger rows in one transaction, both labels and
     both warehouses' geofences checked with the fix."""
     return relocation.relocate(relocation.Relocation(**body), current_user)
+
+
+class CountIn(ma.Schema):
+    sku = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+    lot = Text(load_default="", validate=ma.validate.Length(max=64))
+    counted = quantity_field(required=True, metadata={"description": "what is on the shelf"})
+    location_label = location_label_field()
+    gps = ma.fields.Nested(GpsIn, required=True)
+    reason = Text(
+        load_default="", validate=ma.validate.Length(max=180), metadata={"description": "if it differs"}
+    )
+
+
+class CountOut(ma.Schema):
+    at = UtcDateTime()
+    sku = Text()
+    lot = Text()
+    location = Text()
+    warehouse = Text()
+    on_hand_before = quantity_out()
+    counted = quantity_out()
+    difference = quantity_out()
+    on_hand = ma.fields.Function(lambda c: str(c.counted), metadata={"description": "after the count"})
+    move_id = ma.fields.Integer(allow_none=True, metadata={"description": "the adjustment; null if none"})
+    gps_flags = ma.fields.List(Text())
+
+
+@blp.route("/counts", methods=["POST"])
+@blp.arguments(CountIn)
+@idempotent(on_refusal=log_refused_fix)
+@blp.response(201, CountOut)
+@blp.alt_response(403, description="adjustment_needs_supervisor")
+@blp.alt_response(422, description=MOVE_REFUSALS + " adjustment_reason_required")
+@roles_required(WAREHOUSE, ADMIN)
+def count(body: dict):
+    """A cycle count (盘点): the counted quantity; the difference to the ledger becomes one adjustment
+    with the reason. More than ADJUSTMENT_SUPERVISOR_UNITS handling units needs an administrator."""
+    return counts.record_count(counts.Count(**body), current_user)
 
 
 @blp.route("/locations/<int:location_id>/label", methods=["GET"])

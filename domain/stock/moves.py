@@ -13,6 +13,7 @@ from domain.errors import DomainError
 from domain.masterdata import Sku, Warehouse
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
+from domain.stock.counts import require_supervisor
 from domain.stock.gps_fixes import GpsInput
 from domain.stock.handling_units import handling_units, unit_name
 from domain.stock.ledger import ADJUSTMENT
@@ -68,6 +69,8 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
         if needs_order_reference(request.kind):
             ref = resolve_order_reference(request.ref, "ref").number
             check_shipment(ref, sku_id, request.sku.strip(), -delta)
+        if request.kind == ADJUSTMENT:
+            require_supervisor(delta, _sku_row(sku_id), actor)
         if delta > 0 and request.kind != ADJUSTMENT:
             # Before the balance change: the balance row, which every scan of that SKU and location
             # queues on, is then locked for the change and the commit only (see write_at_commit).
@@ -112,6 +115,10 @@ def _sku(code: str) -> tuple[int, Decimal]:
     if found is None or not found.active:
         raise DomainError("unknown_sku", _("There is no SKU %(code)s.", code=code), {"sku": _("unknown SKU")})
     return found.id, found.units_per_handling_unit
+
+
+def _sku_row(sku_id: int) -> Sku:
+    return db.session.get(Sku, sku_id)
 
 
 def _warehouse_id(request: MoveRequest) -> int | None:

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.masterdata import Sku
+from extensions import db
 from tests.integration.stock_world import SKU, YARD_A, YARD_B, build_world, gps, label
 
 
@@ -82,6 +84,8 @@ def test_refusals_are_counted_by_reason(client, auth, world):
 
 
 def test_adjustments_are_listed_with_their_reason(client, auth, world):
+    db.session.execute(db.update(Sku).where(Sku.code == SKU).values(units_per_handling_unit=1000))
+    db.session.commit()  # 3 kg is no pallet: the worker needs no supervisor
     worker = auth.headers("warehouse")
     body = {
         "kind": "adjustment",

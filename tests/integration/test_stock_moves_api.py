@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.audit import AuditLog
+from domain.masterdata import Sku
 from domain.stock.gps_fixes import GpsFix
 from domain.stock.ledger import StockBalance, StockMove
 from extensions import db
@@ -135,12 +136,18 @@ def test_shipment_must_name_an_existing_sales_order(client, worker, world):
 
 
 def test_adjustment_needs_a_reason_and_may_be_negative(client, worker, world):
+    kg_per_pallet(1000)  # small next to a pallet: no supervisor needed (test_stock_counts_api.py)
     assert (
         refusal(move(client, worker, world, kind="adjustment", qty="-2"))["code"]
         == "adjustment_reason_required"
     )
     response = move(client, worker, world, kind="adjustment", qty="-2", reason="stocktake: 2 kg short")
     assert (response.status_code, on_hand(world.loc_a)) == (201, Decimal(98))
+
+
+def kg_per_pallet(kg: int) -> None:
+    db.session.execute(db.update(Sku).where(Sku.code == SKU).values(units_per_handling_unit=kg))
+    db.session.commit()
 
 
 def test_replay_returns_the_first_response_and_applies_nothing(client, worker, world):
