@@ -25,6 +25,7 @@ MOVE_KINDS = (
     (ISSUE, _l("Issue")),
     ("relocate", _l("Move between locations")),
     (SHIPMENT, _l("Ship")),
+    ("count", _l("Count")),
     ("transfer_request", _l("Transfer request")),
     ("transfer_pick", _l("Transfer pick")),
     ("transfer_dispatch", _l("Transfer dispatch")),
@@ -72,6 +73,7 @@ TEXTS = {
     "transferOrder": _l("Sales or work order number"),
     "shipmentOrder": _l("Sales order number (scan its label or type it)"),
     "shipOrderNeeded": _l("Scan or type the sales order this shipment is for."),
+    "countNeeded": _l("Type the quantity counted on the shelf (0 if it is empty)."),
     "toNeeded": _l("Scan the label of the location the stock goes to."),
     "toLocation": _l("To %(name)s"),
     "orderNeeded": _l("Enter the sales or work order number this transfer is for."),
@@ -102,6 +104,7 @@ def scan():
             "decode": "/api/v1/scan/decode",
             "checkLocation": "/api/v1/scan/location",
             "relocations": "/api/v1/stock/relocations",
+            "counts": "/api/v1/stock/counts",
             "self": url_for("scanner.scan"),
         },
     )

@@ -161,7 +161,7 @@ function setItem(sku, lot = "") {
   } else {
     state.item = { sku, lot };
     state.key = newIdempotencyKey(); // made when the scan is captured; sent with every retry
-    setQty("1");
+    setQty(kind() === "count" ? "" : "1"); // a count is typed, never assumed
   }
   feedback(true);
   if (isTransfer()) chooseTransferFor(sku, lot);
@@ -227,7 +227,8 @@ function stepQty(delta) {
 
 function readQty() {
   const text = qtyInput().value.trim().replace(",", ".");
-  return QTY.test(text) && Number.parseFloat(text) > 0 ? text : null;
+  const least = kind() === "count" ? 0 : Number.MIN_VALUE; // a count of an empty shelf is 0
+  return QTY.test(text) && Number.parseFloat(text) >= least ? text : null;
 }
 
 // ---- GPS: watched while the page is open, the latest fix goes with each scan ----
@@ -334,6 +335,7 @@ function chooseTransfer(transfer) {
 // ---- what each kind asks for besides location, item and quantity ----
 function renderExtras() {
   $('[data-testid="transfer-request"]').hidden = kind() !== "transfer_request";
+  $('[data-testid="count-reason-step"]').hidden = kind() !== "count";
   const orderStep = $('[data-testid="order-step"]');
   orderStep.hidden = !ORDER_KINDS.has(kind());
   $('[data-testid="order-label"]').textContent = kind() === "shipment" ? T.shipmentOrder : T.transferOrder;
@@ -385,6 +387,11 @@ function entryFor(qty, gps) {
       const body = { order_ref: orderRef, sku: state.item.sku, lot: state.item.lot, qty, to_warehouse: target, gps, ...here };
       return { url: config.urls.transfers, body, summary: `${kindLabel()} ${itemText()} ×${qty}${where} → ${target}` };
     }
+    case "count": {
+      const reason = $('[data-testid="count-reason"]').value.trim();
+      const body = { sku: state.item.sku, lot: state.item.lot, counted: qty, reason, gps, ...here };
+      return { url: config.urls.counts, body, summary: `${kindLabel()} ${itemText()} = ${qty}${where}` };
+    }
     case "shipment": {
       const orderRef = $('[data-testid="order-ref"]').value.trim();
       if (!orderRef) return T.shipOrderNeeded;
@@ -422,7 +429,7 @@ async function confirmScan() {
   if (!qty) {
     qtyInput().setAttribute("aria-invalid", "true");
     qtyInput().focus();
-    return refuse(T.qtyInvalid);
+    return refuse(kind() === "count" ? T.countNeeded : T.qtyInvalid);
   }
   if (!fix) show(T.gpsWaiting, "warn");
   const gps = await currentFix();
@@ -438,6 +445,7 @@ async function confirmScan() {
   state.to = null;
   setQty("1");
   $('[data-testid="discrepancy-reason"]').value = "";
+  $('[data-testid="count-reason"]').value = "";
   if (!$('[data-testid="continuous"]').checked) clearLocation();
   renderItem();
   renderExtras();
