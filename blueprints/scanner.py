@@ -74,6 +74,9 @@ TEXTS = {
     "shipmentOrder": _l("Sales order number (scan its label or type it)"),
     "shipOrderNeeded": _l("Scan or type the sales order this shipment is for."),
     "countNeeded": _l("Type the quantity counted on the shelf (0 if it is empty)."),
+    "unusual": _l(
+        "%(qty)s is far more than usual (about %(usual)s a move): check it, then tap Confirm again."
+    ),
     "toNeeded": _l("Scan the label of the location the stock goes to."),
     "toLocation": _l("To %(name)s"),
     "orderNeeded": _l("Enter the sales or work order number this transfer is for."),
@@ -105,6 +108,7 @@ def scan():
             "checkLocation": "/api/v1/scan/location",
             "relocations": "/api/v1/stock/relocations",
             "counts": "/api/v1/stock/counts",
+            "usualQuantity": "/api/v1/stock/usual-quantity",
             "self": url_for("scanner.scan"),
         },
     )

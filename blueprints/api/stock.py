@@ -20,6 +20,7 @@ from domain.stock import counts, ledger_feed, queries, relocation
 from domain.stock.gps_fixes import record_fix
 from domain.stock.move_rules import SCANNER_KINDS
 from domain.stock.moves import MoveRequest, apply_move
+from domain.stock.usual_quantity import usual_quantity
 
 blp = Blueprint("api_stock", __name__, url_prefix="/stock", description="Stock on hand and stock moves")
 
@@ -265,6 +266,28 @@ def count(body: dict):
     """A cycle count (盘点): the counted quantity; the difference to the ledger becomes one adjustment
     with the reason. More than ADJUSTMENT_SUPERVISOR_UNITS handling units needs an administrator."""
     return counts.record_count(counts.Count(**body), current_user)
+
+
+class UsualQuery(ma.Schema):
+    sku = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+
+
+class UsualOut(ma.Schema):
+    sku = Text()
+    unit = Text(allow_none=True)
+    median = ma.fields.Decimal(as_string=True, allow_none=True, metadata={"description": "median move"})
+    ask_above = ma.fields.Decimal(
+        as_string=True, allow_none=True, metadata={"description": "10× the median: the phone asks once more"}
+    )
+
+
+@blp.route("/usual-quantity", methods=["GET"])
+@blp.arguments(UsualQuery, location="query")
+@blp.response(200, UsualOut)
+@roles_required(WAREHOUSE)
+def usual(query: dict):
+    """How much of the SKU a move usually takes, for the phone's "are you sure" on an unusual one."""
+    return usual_quantity(query["sku"])
 
 
 @blp.route("/locations/<int:location_id>/label", methods=["GET"])

@@ -165,8 +165,31 @@ function setItem(sku, lot = "") {
   }
   feedback(true);
   if (isTransfer()) chooseTransferFor(sku, lot);
+  else if (!same) learnUsual(state.item);
   renderItem();
   show(itemText(), "ok");
+}
+
+/** What a move of this SKU usually is, so a quantity far above it is asked about once more at Confirm.
+ * Offline nothing is known and nothing asked (the server still checks stock and room). */
+async function learnUsual(item) {
+  state.usual = null;
+  state.unusualAsked = null;
+  let usual;
+  try {
+    usual = await apiFetch(`${config.urls.usualQuantity}?sku=${encodeURIComponent(item.sku)}`);
+  } catch {
+    return;
+  }
+  if (state.item === item) state.usual = usual;
+}
+
+/** True when the quantity is far above the usual and the worker has not yet confirmed it once more. */
+function unusual(qty) {
+  const above = state.usual?.ask_above;
+  if (!above || isTransfer() || Number(qty) <= Number(above) || state.unusualAsked === qty) return false;
+  state.unusualAsked = qty;
+  return true;
 }
 
 function itemText() {
@@ -431,6 +454,10 @@ async function confirmScan() {
     qtyInput().focus();
     return refuse(kind() === "count" ? T.countNeeded : T.qtyInvalid);
   }
+  if (unusual(qty)) {
+    qtyInput().setAttribute("aria-invalid", "true");
+    return show(say(T.unusual, { qty, usual: Number(state.usual.median) }), "warn");
+  }
   if (!fix) show(T.gpsWaiting, "warn");
   const gps = await currentFix();
   if (!gps) return refuse(gpsDenied ? T.gpsDenied : T.gpsWaiting);
@@ -443,6 +470,8 @@ async function confirmScan() {
   state.transfer = null;
   state.key = null;
   state.to = null;
+  state.usual = null;
+  state.unusualAsked = null;
   setQty("1");
   $('[data-testid="discrepancy-reason"]').value = "";
   $('[data-testid="count-reason"]').value = "";

@@ -250,3 +250,11 @@ def test_location_label_from_the_api_is_accepted_by_a_move(client, worker, world
     got = client.get(f"/api/v1/stock/locations/{world.loc_a2}/label", headers=worker)
     assert got.json["url"].endswith(f"/s/loc/{got.json['token']}?c=A-02")
     assert move(client, worker, world, kind="receipt", location_label=got.json["url"]).status_code == 201
+
+
+def test_the_usual_quantity_is_the_median_move_and_asks_above_ten_times_it(client, worker, world):
+    for qty in ("4", "6"):
+        assert move(client, worker, world, qty=qty).status_code == 201
+    usual = client.get(f"/api/v1/stock/usual-quantity?sku={SKU}", headers=worker).json
+    # The world's opening receipt of 100 counts too: median of 100, 4, 6 is 6.
+    assert (usual["median"], usual["ask_above"]) == ("6.000", "60.000")
