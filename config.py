@@ -31,6 +31,10 @@ def from_env() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "flask-socketio"),  # Redis pub/sub channel
         "PLANT_TIMEZONE": os.environ.get("PLANT_TIMEZONE", "Asia/Shanghai"),
+        # A GPS fix older than this when the worker confirmed is refused (DESIGN §6).
+        "GPS_MAX_FIX_AGE_SECONDS": float(os.environ.get("GPS_MAX_FIX_AGE_SECONDS", "120")),
+        # A stock adjustment (or count) of more handling units than this needs an administrator.
+        "ADJUSTMENT_SUPERVISOR_UNITS": os.environ.get("ADJUSTMENT_SUPERVISOR_UNITS", "1"),
         # Labels (scanning/labels.py): the address printed in QR codes, and the key that signs location
         # labels (else derived from SECRET_KEY; set it before printing if SECRET_KEY may be rotated).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,

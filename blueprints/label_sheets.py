@@ -5,10 +5,13 @@ and one code as PNG or SVG. Location labels are signed, so only warehouse staff 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from blueprints.access import roles_required
 from domain import roles
 from domain.errors import DomainError
+from domain.masterdata import Location
+from extensions import db
 from scanning import sheets
 from scanning.label_signing import current_key, location_label_url
 from scanning.labels import ID_NAMES, LOCATION, MAX_ID_LENGTH, SERIAL, WORK_ORDER, label_url, public_base
@@ -100,7 +103,8 @@ def _payload() -> str:
         location_id = request.args.get("location_id", "")
         if not location_id.isdigit():
             abort(404)
-        return location_label_url(public_base(), current_key(), int(location_id))
+        code = db.session.execute(select(Location.code).where(Location.id == int(location_id))).scalar()
+        return location_label_url(public_base(), current_key(), int(location_id), code)
     ids = [request.args.get(name, "").strip() for name in ID_NAMES[kind]]
     if not all(ids) or any(len(i) > MAX_ID_LENGTH for i in ids):
         abort(404)

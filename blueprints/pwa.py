@@ -11,9 +11,11 @@ from flask import Blueprint, Flask, current_app, g, has_request_context, render_
 from flask.blueprints import BlueprintSetupState
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from blueprints.access import public
 from blueprints.session_cookie import session_read_only
+from domain import roles
 
 bp = Blueprint("pwa", __name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,9 +75,27 @@ def pwa_asset(filename: str) -> str:
     return url_for("pwa_static", filename=filename, v=current_build().version)
 
 
+# The scanner's code reader for browsers without a BarcodeDetector (pwa/js/camera.js): saved by the
+# worker for the roles that use /scan as soon as they are signed in, so the camera works offline.
+READER_FILES = (
+    "vendor/barcode-detector/ponyfill.js",
+    "vendor/barcode-detector/zxing-exported.js",
+    "vendor/zxing-wasm/zxing_reader.wasm",
+)
+SCANNING_ROLES = frozenset({roles.WAREHOUSE, roles.LEADER, roles.SERVICE})
+
+
 @bp.app_context_processor
 def _shell_globals() -> dict:
-    return {"pwa_asset": pwa_asset, "theme_color": THEME_COLOR}
+    return {"pwa_asset": pwa_asset, "theme_color": THEME_COLOR, "reader_files": _reader_files()}
+
+
+def _reader_files() -> list[str]:
+    if not has_request_context() or not current_user.is_authenticated:
+        return []
+    if not current_user.has_any_role(SCANNING_ROLES):
+        return []
+    return [pwa_asset(name) for name in READER_FILES]
 
 
 def _html_lang() -> str:

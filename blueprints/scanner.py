@@ -8,10 +8,13 @@ worker's copy, with scans queued in an IndexedDB outbox (pwa/js/outbox.js).
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from blueprints.access import roles_required
+from domain.masterdata import Warehouse
 from domain.roles import LEADER, SERVICE, WAREHOUSE
-from domain.stock.ledger import ISSUE, RECEIPT
+from domain.stock.ledger import ISSUE, RECEIPT, SHIPMENT
+from extensions import db
 from scanning.labels import known_bases
 
 bp = Blueprint("scanner", __name__)
@@ -20,8 +23,20 @@ bp = Blueprint("scanner", __name__)
 MOVE_KINDS = (
     (RECEIPT, _l("Receive")),
     (ISSUE, _l("Issue")),
+    ("relocate", _l("Move between locations")),
+    (SHIPMENT, _l("Ship")),
+    ("count", _l("Count")),
+    ("transfer_request", _l("Transfer request")),
     ("transfer_pick", _l("Transfer pick")),
+    ("transfer_dispatch", _l("Transfer dispatch")),
     ("transfer_receive", _l("Transfer receive")),
+)
+# Offered (not imposed) when a transfer arrives short or over: the worker may type another reason.
+DISCREPANCY_REASONS = (
+    _l("Damaged in transit"),
+    _l("Short shipped"),
+    _l("Counted wrong at pick"),
+    _l("More than sent"),
 )
 # Texts the script shows, translated here for the user's language.
 TEXTS = {
@@ -54,6 +69,20 @@ TEXTS = {
     "dismiss": _l("Dismiss"),
     "otherUsers": _l("%(count)s scans of another user wait until they sign in on this phone."),
     "open": _l("Open"),
+    "notVerified": _l("%(name)s (not yet verified)"),
+    "transferOrder": _l("Sales or work order number"),
+    "shipmentOrder": _l("Sales order number (scan its label or type it)"),
+    "shipOrderNeeded": _l("Scan or type the sales order this shipment is for."),
+    "countNeeded": _l("Type the quantity counted on the shelf (0 if it is empty)."),
+    "unusual": _l(
+        "%(qty)s is far more than usual (about %(usual)s a move): check it, then tap Confirm again."
+    ),
+    "toNeeded": _l("Scan the label of the location the stock goes to."),
+    "toLocation": _l("To %(name)s"),
+    "orderNeeded": _l("Enter the sales or work order number this transfer is for."),
+    "targetNeeded": _l("Choose the warehouse the stock goes to."),
+    "discrepancy": _l("%(sent)s sent: why does the count differ?"),
+    "reasonNeeded": _l("Say why the count differs from what was sent."),
 }
 
 
@@ -67,6 +96,8 @@ def scan():
         can_move=current_user.has_any_role({WAREHOUSE}),
         user_id=current_user.id,
         kinds=MOVE_KINDS,
+        warehouses=_warehouses(),
+        discrepancy_reasons=[str(reason) for reason in DISCREPANCY_REASONS],
         texts={key: str(text) for key, text in TEXTS.items()},
         preset_location=request.args.get("loc", "")[:300],
         label_bases=list(known_bases()),
@@ -74,6 +105,18 @@ def scan():
             "moves": "/api/v1/stock/moves",
             "transfers": "/api/v1/transfers",
             "decode": "/api/v1/scan/decode",
+            "checkLocation": "/api/v1/scan/location",
+            "relocations": "/api/v1/stock/relocations",
+            "counts": "/api/v1/stock/counts",
+            "usualQuantity": "/api/v1/stock/usual-quantity",
             "self": url_for("scanner.scan"),
         },
     )
+
+
+def _warehouses() -> list[tuple[str, str]]:
+    """Active warehouses a transfer may go to, for the request's target list."""
+    rows = db.session.execute(
+        select(Warehouse.code, Warehouse.name).where(Warehouse.active).order_by(Warehouse.code)
+    )
+    return [(code, name) for code, name in rows]

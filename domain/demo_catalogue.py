@@ -49,7 +49,7 @@ class WarehouseSpec:
     origin: tuple[float, float]  # lon, lat (WGS 84) of the yard's first corner
     corners_m: tuple[tuple[float, float], ...]  # east, north offsets of the outline, in metres
     bearing_deg: float  # the street grid's rotation, anticlockwise
-    capacity: int
+    capacity: int  # pallet positions (the handling unit of both yards)
     zones: tuple[tuple[str, str, int, int], ...]  # zone letter, zone name, racks, levels per rack
 
 
@@ -62,7 +62,7 @@ WAREHOUSES = (
         (113.79680, 22.80620),
         ((0, 0), (180, 0), (180, 110), (0, 110)),
         15.0,
-        400_000,
+        400,
         (("A", "树脂区", 2, 4), ("B", "辅料区", 1, 4)),
     ),
     WarehouseSpec(
@@ -72,7 +72,7 @@ WAREHOUSES = (
         (113.79980, 22.80700),
         ((0, 0), (240, 0), (240, 90), (150, 90), (150, 170), (0, 170)),
         15.0,
-        250_000,
+        600,
         (("A", "待发货区", 2, 4), ("B", "成品存储区", 2, 4)),
     ),
 )
@@ -162,16 +162,19 @@ class SkuSpec:
     kind: str
     safety_stock: int
     unit_cost: Decimal  # CNY per unit: what the demo prices are built from; not stored
+    per_pallet: int  # units per pallet position: warehouse capacity counts pallets, never g + pcs
 
 
-def _weighed(code: str, name: str, cny_per_kg: str, safety_kg: int) -> SkuSpec:
+def _weighed(code: str, name: str, cny_per_kg: str, safety_kg: int, kg_per_pallet: int = 1000) -> SkuSpec:
     """Resins, masterbatch, paint and ink are counted in grams: BomLine.qty_per keeps 3 decimals,
-    and a 1 g connector's 2 % masterbatch (0.02 g) would vanish in kilograms."""
-    return SkuSpec(code, name, "g", "material", safety_kg * 1000, Decimal(cny_per_kg) / 1000)
+    and a 1 g connector's 2 % masterbatch (0.02 g) would vanish in kilograms. A pallet of resin
+    holds 40 bags of 25 kg."""
+    unit_cost = Decimal(cny_per_kg) / 1000
+    return SkuSpec(code, name, "g", "material", safety_kg * 1000, unit_cost, kg_per_pallet * 1000)
 
 
-def _counted(code: str, name: str, kind: str, cny: str, safety: int) -> SkuSpec:
-    return SkuSpec(code, name, "pcs", kind, safety, Decimal(cny))
+def _counted(code: str, name: str, kind: str, cny: str, safety: int, per_pallet: int) -> SkuSpec:
+    return SkuSpec(code, name, "pcs", kind, safety, Decimal(cny), per_pallet)
 
 
 SKUS = (
@@ -183,23 +186,24 @@ SKUS = (
     _weighed("R-PP-K8003", "PP 树脂 中石化 K8003 (抗冲共聚)", "9.5", 3000),
     _weighed("R-PA66-70G30", "PA66 树脂 杜邦 Zytel 70G30HSL (30% 玻纤)", "31.0", 1000),
     _weighed("R-PA66-A3X2G5", "PA66 树脂 巴斯夫 Ultramid A3X2G5 (25% 玻纤, 阻燃 V-0)", "38.0", 1000),
-    _weighed("MB-BK01", "黑色母粒 (通用载体)", "28.0", 200),
-    _weighed("MB-WH01", "白色母粒 (钛白 50%)", "32.0", 200),
-    _weighed("MB-GY01", "灰色母粒 (Pantone Cool Gray 9C)", "36.0", 100),
-    _weighed("MB-BL01", "蓝色母粒 (Pantone 2945C)", "42.0", 50),
-    _weighed("PT-PU-BK", "黑色哑光 PU 漆 (含固化剂)", "68.0", 150),
-    _weighed("INK-WH", "白色丝印油墨", "120.0", 20),
-    _counted("IN-M2-3", "铜螺母嵌件 M2×3", "part", "0.05", 50_000),
-    _counted("IN-M25-4", "铜螺母嵌件 M2.5×4", "part", "0.06", 50_000),
-    _counted("IN-M3-5", "铜螺母嵌件 M3×5", "part", "0.08", 80_000),
-    _counted("IN-PIN-064", "镀锡端子 0.64 mm", "part", "0.03", 200_000),
-    _counted("PK-CTN-01", "五层瓦楞纸箱 445×345×300", "material", "4.50", 2000),
-    _counted("PK-CTN-02", "五层瓦楞纸箱 365×245×200", "material", "3.20", 3000),
-    _counted("PK-PE-01", "PE 自封袋 200×300", "material", "0.05", 20_000),
-    _counted("PK-ESD-01", "防静电屏蔽袋 250×350", "material", "0.60", 5000),
-    _counted("PK-TRY-01", "黑色 PET 吸塑托盘 (20 格)", "material", "1.20", 3000),
+    _weighed("MB-BK01", "黑色母粒 (通用载体)", "28.0", 200, 500),
+    _weighed("MB-WH01", "白色母粒 (钛白 50%)", "32.0", 200, 500),
+    _weighed("MB-GY01", "灰色母粒 (Pantone Cool Gray 9C)", "36.0", 100, 500),
+    _weighed("MB-BL01", "蓝色母粒 (Pantone 2945C)", "42.0", 50, 500),
+    _weighed("PT-PU-BK", "黑色哑光 PU 漆 (含固化剂)", "68.0", 150, 400),
+    _weighed("INK-WH", "白色丝印油墨", "120.0", 20, 200),
+    _counted("IN-M2-3", "铜螺母嵌件 M2×3", "part", "0.05", 50_000, 200_000),
+    _counted("IN-M25-4", "铜螺母嵌件 M2.5×4", "part", "0.06", 50_000, 150_000),
+    _counted("IN-M3-5", "铜螺母嵌件 M3×5", "part", "0.08", 80_000, 100_000),
+    _counted("IN-PIN-064", "镀锡端子 0.64 mm", "part", "0.03", 200_000, 500_000),
+    _counted("PK-CTN-01", "五层瓦楞纸箱 445×345×300", "material", "4.50", 2000, 250),
+    _counted("PK-CTN-02", "五层瓦楞纸箱 365×245×200", "material", "3.20", 3000, 400),
+    _counted("PK-PE-01", "PE 自封袋 200×300", "material", "0.05", 20_000, 50_000),
+    _counted("PK-ESD-01", "防静电屏蔽袋 250×350", "material", "0.60", 5000, 20_000),
+    _counted("PK-TRY-01", "黑色 PET 吸塑托盘 (20 格)", "material", "1.20", 3000, 2000),
 )
 SKU_BY_CODE = {sku.code: sku for sku in SKUS}
+FINISHED_PER_PALLET = 2000  # moulded housings in cartons: pieces per pallet position
 
 COLOURS = {  # colour key → (masterbatch SKU, colorant text on the product)
     "BK": ("MB-BK01", "黑色 MB-BK01 (2%)"),

@@ -13,6 +13,7 @@ from domain.demo_adoption import seed_adoption
 from domain.demo_catalogue import (
     COLOURS,
     CUSTOMERS,
+    FINISHED_PER_PALLET,
     NATURAL,
     PEOPLE,
     PRODUCTS,
@@ -49,6 +50,7 @@ from domain.masterdata import (
 from domain.orders import Order, OrderStageEvent
 from domain.service.tickets import ServicePartUse, ServiceTicket
 from domain.stage_machine import ON_HOLD
+from domain.stock.handling_units import PALLET
 from domain.stock.ledger import StockMove
 from domain.users import User
 from extensions import db
@@ -195,6 +197,7 @@ def _warehouse(spec: WarehouseSpec) -> Warehouse:
         # its ring names eagerly, and a CLI command has no request to pick a locale from.
         fence=footprint(spec.origin, spec.corners_m, spec.bearing_deg),
         capacity=Decimal(spec.capacity),
+        handling_unit=PALLET,
     )
     warehouse.locations = [
         Location(code=f"{zone}-{rack:02d}-{level:02d}", name=f"{zone_name} {rack} 排 {level} 层")
@@ -207,12 +210,26 @@ def _warehouse(spec: WarehouseSpec) -> Warehouse:
 
 def _skus() -> dict[str, Sku]:
     skus = {
-        s.code: Sku(code=s.code, name=s.name, unit=s.unit, kind=s.kind, safety_stock=Decimal(s.safety_stock))
+        s.code: Sku(
+            code=s.code,
+            name=s.name,
+            unit=s.unit,
+            kind=s.kind,
+            safety_stock=Decimal(s.safety_stock),
+            units_per_handling_unit=Decimal(s.per_pallet),
+        )
         for s in SKUS
     }
     # Each product is also a finished-goods SKU (same code) so the finished-goods warehouse can hold it.
     for p in PRODUCTS:
-        skus[p.model] = Sku(code=p.model, name=p.name, unit="pcs", kind="finished", safety_stock=Decimal(0))
+        skus[p.model] = Sku(
+            code=p.model,
+            name=p.name,
+            unit="pcs",
+            kind="finished",
+            safety_stock=Decimal(0),
+            units_per_handling_unit=Decimal(FINISHED_PER_PALLET),
+        )
     db.session.add_all(skus.values())
     return skus
 

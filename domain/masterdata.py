@@ -73,6 +73,9 @@ class Sku(db.Model):
     unit: Mapped[str] = mapped_column(String(16), default="pcs")
     kind: Mapped[str] = mapped_column(String(16), default="material")  # material | part | finished
     safety_stock: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
+    # How many of `unit` fill one handling unit (pallet position or m³) of warehouse capacity, e.g.
+    # 1000 kg of resin per pallet position: capacity adds handling units, never kg and pcs.
+    units_per_handling_unit: Mapped[Decimal] = mapped_column(Qty, default=Decimal(1), server_default="1")
     active: Mapped[bool] = mapped_column(default=True)
     # The colour a colour-specific material (masterbatch, paint) gives, as words a customer's colour
     # notes use ("灰色|Cool Gray"): a spec change of colour swaps it for the SKU of the new colour.
@@ -164,7 +167,11 @@ class Warehouse(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(300), default="")
     fence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    capacity: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))  # units; 0 = not limited
+    # In `handling_unit`s (domain/stock/handling_units.py); 0 = not limited.
+    capacity: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
+    handling_unit: Mapped[str] = mapped_column(
+        String(16), default="pallet", server_default="pallet"
+    )  # pallet | m3
     active: Mapped[bool] = mapped_column(default=True)
     locations: Mapped[list["Location"]] = relationship(back_populates="warehouse", order_by="Location.code")
 

@@ -49,6 +49,7 @@ self.addEventListener("message", (event) => {
   else if (type === "forget-pages") event.waitUntil(caches.delete(PAGES_CACHE));
   else if (type === "refresh-offline") event.waitUntil(refreshOfflinePage());
   else if (type === "save-page") event.waitUntil(saveOpenPage(event.data.url));
+  else if (type === "cache-files") event.waitUntil(cacheFiles(event.data.urls || []));
 });
 
 // Web Push (DESIGN §4): a card, a change or a request arrives with the app closed; tapping the
@@ -142,6 +143,19 @@ async function saveOpenPage(url) {
   const response = await fetch(request);
   if (response.ok && response.type === "basic" && !response.redirected && isHtml(response)) {
     await savePage(request, response);
+  }
+}
+
+async function cacheFiles(urls) {
+  // Files a page asks to have offline before their first use (the scanner's code reader, for users
+  // who scan): kept in this version's cache like the shell, fetched only if not there yet.
+  const cache = await caches.open(SHELL_CACHE);
+  for (const url of urls) {
+    const target = new URL(url, self.location.href);
+    if (target.origin !== self.location.origin || !target.pathname.startsWith(SHELL.static)) continue;
+    if (await cache.match(target.href, { ignoreSearch: true, ignoreVary: true })) continue;
+    const response = await fetch(target.href, { cache: "no-cache" });
+    if (response.ok && response.type === "basic") await cache.put(target.href, response);
   }
 }
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import re
 from functools import lru_cache
+from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -49,8 +50,12 @@ def location_token(key: bytes, location_id: int) -> str:
     return f"{location_id}.{signature(key, LOCATION, location_id)}"
 
 
-def location_label_url(base: str, key: bytes, location_id: int) -> str:
-    return f"{base.rstrip('/')}/s/{LOCATION}/{location_token(key, location_id)}"
+def location_label_url(base: str, key: bytes, location_id: int, code: str | None = None) -> str:
+    """The label's URL; with `code`, the printed location code rides along as `?c=<code>`, so a phone
+    shows "B-01-01" at once, offline too. It is not signed (the id is): the phone shows it as not yet
+    verified until the server has checked the signature, and every reader ignores the query."""
+    url = f"{base.rstrip('/')}/s/{LOCATION}/{location_token(key, location_id)}"
+    return f"{url}?c={quote(code, safe='')}" if code else url
 
 
 def read_location_label(key: bytes, scanned: str) -> int:

@@ -73,7 +73,7 @@ def location_cards(
         query = query.where(Location.id.in_(location_ids))
     return [
         Card(
-            location_label_url(base, key, location.id),
+            location_label_url(base, key, location.id, location.code),
             location.code,
             tuple(filter(None, (f"{warehouse.code} {warehouse.name}", location.name))),
         )

@@ -1,4 +1,5 @@
-"""/api/v1/skus: stock-keeping units (materials, parts, finished goods) with safety stock."""
+"""/api/v1/skus: stock-keeping units (materials, parts, finished goods) with safety stock and
+how many of their unit fill one handling unit of warehouse capacity."""
 
 import marshmallow as ma
 from flask_smorest import Blueprint
@@ -15,6 +16,9 @@ class SkuOut(ma.Schema):
     unit = ma.fields.String()
     kind = ma.fields.String(metadata={"description": "material | part | finished"})
     safety_stock = decimal_out()
+    units_per_handling_unit = decimal_out(
+        description="how many of `unit` fill one handling unit (pallet position or m³) of capacity"
+    )
     active = ma.fields.Boolean()
 
 

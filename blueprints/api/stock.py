@@ -17,10 +17,11 @@ from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quan
 from domain.clock import as_utc
 from domain.errors import DomainError
 from domain.roles import ADMIN, PLANNER, WAREHOUSE
-from domain.stock import ledger_feed, queries
+from domain.stock import counts, ledger_feed, queries, relocation
 from domain.stock.gps_fixes import record_fix
 from domain.stock.move_rules import SCANNER_KINDS
 from domain.stock.moves import MoveRequest, apply_move
+from domain.stock.usual_quantity import usual_quantity
 
 blp = Blueprint("api_stock", __name__, url_prefix="/stock", description="Stock on hand and stock moves")
 
@@ -190,6 +191,104 @@ def _naive_utc(query: dict) -> dict:
 @roles_required(WAREHOUSE)
 def post_move(body: dict):
     return apply_move(MoveRequest(**body), current_user)
+
+
+class RelocationIn(ma.Schema):
+    sku = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+    lot = Text(load_default="", validate=ma.validate.Length(max=64))
+    qty = quantity_field(required=True)
+    from_label = location_label_field()
+    to_label = location_label_field()
+    gps = ma.fields.Nested(GpsIn, required=True)
+
+
+class RelocationOut(ma.Schema):
+    out_id = ma.fields.Integer(metadata={"description": "the ledger row out of the source"})
+    in_id = ma.fields.Integer(metadata={"description": "the ledger row into the target"})
+    at = UtcDateTime()
+    sku = Text()
+    lot = Text()
+    qty = quantity_out()
+    from_location = Text()
+    to_location = Text()
+    location = ma.fields.Function(lambda r: r.to_location, metadata={"description": "where the stock is now"})
+    warehouse = Text()
+    on_hand_from = quantity_out()
+    on_hand_to = quantity_out()
+    gps_flags = ma.fields.List(Text())
+
+
+@blp.route("/relocations", methods=["POST"])
+@blp.arguments(RelocationIn)
+@idempotent(on_refusal=log_refused_fix)
+@blp.response(201, RelocationOut)
+@blp.alt_response(409, description="idempotency_in_progress")
+@blp.alt_response(422, description=MOVE_REFUSALS + " relocation_same_location")
+@roles_required(WAREHOUSE)
+def relocate(body: dict):
+    """From one location to another (库位间移库): two ledger rows in one transaction, both labels and
+    both warehouses' geofences checked with the fix."""
+    return relocation.relocate(relocation.Relocation(**body), current_user)
+
+
+class CountIn(ma.Schema):
+    sku = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+    lot = Text(load_default="", validate=ma.validate.Length(max=64))
+    counted = quantity_field(required=True, metadata={"description": "what is on the shelf"})
+    location_label = location_label_field()
+    gps = ma.fields.Nested(GpsIn, required=True)
+    reason = Text(
+        load_default="", validate=ma.validate.Length(max=180), metadata={"description": "if it differs"}
+    )
+
+
+class CountOut(ma.Schema):
+    at = UtcDateTime()
+    sku = Text()
+    lot = Text()
+    location = Text()
+    warehouse = Text()
+    on_hand_before = quantity_out()
+    counted = quantity_out()
+    difference = quantity_out()
+    on_hand = ma.fields.Function(lambda c: str(c.counted), metadata={"description": "after the count"})
+    move_id = ma.fields.Integer(allow_none=True, metadata={"description": "the adjustment; null if none"})
+    gps_flags = ma.fields.List(Text())
+
+
+@blp.route("/counts", methods=["POST"])
+@blp.arguments(CountIn)
+@idempotent(on_refusal=log_refused_fix)
+@blp.response(201, CountOut)
+@blp.alt_response(403, description="adjustment_needs_supervisor")
+@blp.alt_response(422, description=MOVE_REFUSALS + " adjustment_reason_required")
+@roles_required(WAREHOUSE, ADMIN)
+def count(body: dict):
+    """A cycle count (盘点): the counted quantity; the difference to the ledger becomes one adjustment
+    with the reason. More than ADJUSTMENT_SUPERVISOR_UNITS handling units needs an administrator."""
+    return counts.record_count(counts.Count(**body), current_user)
+
+
+class UsualQuery(ma.Schema):
+    sku = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+
+
+class UsualOut(ma.Schema):
+    sku = Text()
+    unit = Text(allow_none=True)
+    median = ma.fields.Decimal(as_string=True, allow_none=True, metadata={"description": "median move"})
+    ask_above = ma.fields.Decimal(
+        as_string=True, allow_none=True, metadata={"description": "10× the median: the phone asks once more"}
+    )
+
+
+@blp.route("/usual-quantity", methods=["GET"])
+@blp.arguments(UsualQuery, location="query")
+@blp.response(200, UsualOut)
+@roles_required(WAREHOUSE)
+def usual(query: dict):
+    """How much of the SKU a move usually takes, for the phone's "are you sure" on an unusual one."""
+    return usual_quantity(query["sku"])
 
 
 @blp.route("/locations/<int:location_id>/label", methods=["GET"])

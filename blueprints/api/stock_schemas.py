@@ -1,5 +1,7 @@
 """Request and response shapes shared by the stock and transfer resources: the GPS fix, quantities."""
 
+from datetime import datetime
+
 import marshmallow as ma
 
 from blueprints.api.fields import UtcDateTime
@@ -15,18 +17,34 @@ class GpsIn(ma.Schema):
     lat = ma.fields.Float(required=True, validate=ma.validate.Range(min=-90, max=90))
     lon = ma.fields.Float(required=True, validate=ma.validate.Range(min=-180, max=180))
     accuracy = ma.fields.Float(
-        required=True, validate=ma.validate.Range(min=0, max=100_000), metadata={"description": "metres"}
+        load_default=0.0,
+        validate=ma.validate.Range(min=0, max=100_000),
+        metadata={"description": "metres; 0 or missing is accepted but flagged"},
     )
     at = UtcDateTime(
         load_default=None, metadata={"description": "when the phone took the fix (ISO 8601); default now"}
     )
+    confirmed_at = UtcDateTime(
+        load_default=None,
+        metadata={
+            "description": "when the worker confirmed the scan (ISO 8601); the fix's age is measured "
+            "at this moment, so a scan queued offline is not refused for arriving late; default now"
+        },
+    )
 
     @ma.post_load
     def to_input(self, data: dict, **_kwargs) -> GpsInput:
-        at = data.get("at")
-        if at is not None:
-            at = as_utc(at)  # stored as naive UTC like every timestamp
-        return GpsInput(lat=data["lat"], lon=data["lon"], accuracy_m=data["accuracy"], at=at)
+        return GpsInput(
+            lat=data["lat"],
+            lon=data["lon"],
+            accuracy_m=data["accuracy"] or 0.0,
+            at=_naive_utc(data.get("at")),
+            confirmed_at=_naive_utc(data.get("confirmed_at")),
+        )
+
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else as_utc(moment)  # stored as naive UTC like every timestamp
 
 
 def quantity_field(**kwargs) -> ma.fields.Decimal:

@@ -12,7 +12,7 @@ from blueprints.api.stock import log_refused_fix
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
 from domain.errors import NotFound
 from domain.roles import ADMIN, PLANNER, WAREHOUSE
-from domain.stock import transfer_service
+from domain.stock import discrepancies, transfer_service
 from domain.stock.transfers import STATES, Transfer
 from extensions import db
 
@@ -28,9 +28,18 @@ class TransferIn(ma.Schema):
     sku = Text(required=True, validate=ma.validate.Length(min=1, max=64))
     lot = Text(load_default="", validate=ma.validate.Length(max=64))
     qty = quantity_field(required=True)
-    from_warehouse = Text(required=True, validate=ma.validate.Length(min=1, max=32))
+    from_warehouse = Text(
+        load_default="",
+        validate=ma.validate.Length(max=32),
+        metadata={"description": "source warehouse code; may be left out when location_label is given"},
+    )
     to_warehouse = Text(required=True, validate=ma.validate.Length(min=1, max=32))
     gps = ma.fields.Nested(GpsIn, load_default=None)
+    location_label = Text(
+        load_default="",
+        validate=ma.validate.Length(max=300),
+        metadata={"description": "a source location label scanned on the phone: names the source warehouse"},
+    )
 
 
 class ScanIn(ma.Schema):
@@ -42,6 +51,31 @@ class ScanIn(ma.Schema):
 
 class DispatchIn(ma.Schema):
     gps = ma.fields.Nested(GpsIn, load_default=None)
+
+
+class DiscrepancyOut(ma.Schema):
+    picked_qty = quantity_out()
+    received_qty = quantity_out()
+    difference = quantity_out()
+    note = Text()
+    recorded_at = UtcDateTime()
+
+
+class DiscrepancyListOut(DiscrepancyOut):
+    id = ma.fields.Integer()
+    transfer_id = ma.fields.Integer()
+    transfer = ma.fields.Function(lambda d: d.transfer.number)
+    order_ref = ma.fields.Function(lambda d: d.transfer.order_ref)
+    sku = ma.fields.Function(lambda d: d.transfer.sku.code)
+    lot = ma.fields.Function(lambda d: d.transfer.lot)
+    from_warehouse = ma.fields.Function(lambda d: d.transfer.from_warehouse.code)
+    to_warehouse = ma.fields.Function(lambda d: d.transfer.to_warehouse.code)
+    recorded_by = ma.fields.Function(lambda d: d.recorded_by.username if d.recorded_by else None)
+
+
+class DiscrepancyQuery(CursorArgs):
+    warehouse = Text(load_default=None, metadata={"description": "target warehouse code"})
+    limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
 
 
 class TransferOut(ma.Schema):
@@ -63,6 +97,7 @@ class TransferOut(ma.Schema):
     stopped_reason = Text(
         allow_none=True, metadata={"description": "its order was held or cancelled: pick and dispatch wait"}
     )
+    discrepancy = ma.fields.Nested(DiscrepancyOut, allow_none=True)
 
 
 class TransferQuery(CursorArgs):
@@ -84,6 +119,15 @@ REFUSALS = (
 def list_transfers(query: dict):
     """The newest transfers first."""
     return cursor_body(transfer_service.list_transfers(**query))
+
+
+@blp.route("/discrepancies", methods=["GET"])
+@blp.arguments(DiscrepancyQuery, location="query")
+@blp.response(200, cursor_page_of(DiscrepancyListOut))
+@roles_required(WAREHOUSE, ADMIN)
+def list_discrepancies(query: dict):
+    """Transfers received ≠ picked, newest first: what left, what arrived, the reason and who counted."""
+    return cursor_body(discrepancies.list_discrepancies(**query))
 
 
 @blp.route("/<int:transfer_id>", methods=["GET"])

@@ -32,7 +32,9 @@ class WarehouseIn(ma.Schema):
     code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     address = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
-    capacity = ma.fields.Decimal(load_default=0, metadata={"description": "units; 0 = not limited"})
+    capacity = ma.fields.Decimal(
+        load_default=0, metadata={"description": "handling units (pallet positions); 0 = not limited"}
+    )
     active = ma.fields.Boolean(load_default=True)
     fence = ma.fields.Dict(
         allow_none=True, load_default=None, metadata={"description": "GeoJSON Polygon or Feature"}
@@ -52,7 +54,8 @@ class WarehouseOut(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
     address = ma.fields.String()
-    capacity = decimal_out(description="units; 0 = not limited")
+    capacity = decimal_out(description="handling units (see handling_unit); 0 = not limited")
+    handling_unit = ma.fields.String(metadata={"description": "pallet (pallet positions) or m3"})
     active = ma.fields.Boolean()
     has_fence = ma.fields.Method("_has_fence")
 

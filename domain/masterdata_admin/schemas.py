@@ -111,6 +111,10 @@ class SkuIn(ma.Schema):
         },
     )
     safety_stock = Amount(14, 3, metadata={"label": _l("Safety stock")})
+    # Warehouse capacity counts handling units (domain/stock/handling_units.py); 0 counts as 1.
+    units_per_handling_unit = Amount(
+        14, 3, load_default=Decimal(1), metadata={"label": _l("Units per pallet position (or m³)")}
+    )
 
 
 class WorkshopIn(ma.Schema):

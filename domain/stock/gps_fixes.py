@@ -1,26 +1,39 @@
 """The GPS fixes phones send with stock actions: logged, checked for spoofing signs, flagged and audited."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, String, bindparam, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain import audit
 from domain.clock import utcnow
+from domain.errors import DomainError
 from extensions import db
-from geofence.gps_signal import CONSTANT_ACCURACY_RUN, Fix, signal_flags
+from geofence.gps_signal import (
+    CONSTANT_ACCURACY_RUN,
+    FIX_FROM_FUTURE,
+    MAX_FIX_AGE,
+    Fix,
+    fix_flags,
+    fix_time_refusal,
+    signal_flags,
+)
 
 
 @dataclass(frozen=True)
 class GpsInput:
-    """A fix as the phone reports it; `at` is when the phone took it (queued offline scans arrive late)."""
+    """A fix as the phone reports it; `at` is when the phone took it, `confirmed_at` when the worker
+    confirmed the scan (queued offline scans arrive late)."""
 
     lat: float
     lon: float
     accuracy_m: float
     at: datetime | None = None
+    confirmed_at: datetime | None = None
 
     def context(self) -> dict[str, Any]:
         """For audit.record(..., context=...)."""
@@ -56,12 +69,40 @@ class LoggedFix:
     flags: list[str]
 
 
+def max_fix_age() -> timedelta:
+    seconds = current_app.config.get("GPS_MAX_FIX_AGE_SECONDS")
+    return MAX_FIX_AGE if seconds is None else timedelta(seconds=float(seconds))
+
+
+def require_fresh(gps: GpsInput) -> None:
+    """Refuse a fix taken too long before the worker confirmed, or one dated in the future."""
+    limit = max_fix_age()
+    code = fix_time_refusal(gps.at or utcnow(), gps.confirmed_at, utcnow(), limit)
+    if code == FIX_FROM_FUTURE:
+        raise DomainError(
+            code,
+            _("The GPS fix is dated in the future; check the phone's clock and scan again."),
+            {"gps": _("fix dated in the future")},
+        )
+    if code is not None:
+        minutes = f"{limit.total_seconds() / 60:g}"
+        raise DomainError(
+            code,
+            _(
+                "The GPS fix is older than %(minutes)s minutes; wait for a fresh fix and scan again.",
+                minutes=minutes,
+            ),
+            {"gps": _("fix older than %(minutes)s min", minutes=minutes)},
+        )
+
+
 def record_fix(actor: Any, gps: GpsInput, purpose: str) -> LoggedFix:
     """Log the fix in the current transaction with its signal flags; a flagged fix is audited too."""
     now = utcnow()
     fix_at = min(gps.at or now, now)  # a phone clock ahead of ours cannot claim the future
     user_id = getattr(actor, "id", None)
     flags = signal_flags(Fix(gps.lon, gps.lat, gps.accuracy_m, fix_at), _previous(user_id, fix_at))
+    flags += fix_flags(gps.accuracy_m, gps.confirmed_at, now, max_fix_age())
     row = {
         "received_at": now,
         "fix_at": fix_at,

@@ -29,7 +29,19 @@ RECEIPT, ISSUE, OUTPUT, TRANSFER_OUT, TRANSFER_IN, SHIPMENT, ADJUSTMENT = (
     "shipment",
     "adjustment",
 )
-MOVE_KINDS = (RECEIPT, ISSUE, OUTPUT, TRANSFER_OUT, TRANSFER_IN, SHIPMENT, ADJUSTMENT)
+# A move between two locations is two rows, out of one and into the other, in one transaction.
+RELOCATE_OUT, RELOCATE_IN = "relocate_out", "relocate_in"
+MOVE_KINDS = (
+    RECEIPT,
+    ISSUE,
+    OUTPUT,
+    TRANSFER_OUT,
+    TRANSFER_IN,
+    SHIPMENT,
+    ADJUSTMENT,
+    RELOCATE_OUT,
+    RELOCATE_IN,
+)
 INBOUND = frozenset({RECEIPT, OUTPUT, TRANSFER_IN})
 OUTBOUND = frozenset({ISSUE, TRANSFER_OUT, SHIPMENT})
 

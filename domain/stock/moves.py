@@ -13,16 +13,19 @@ from domain.errors import DomainError
 from domain.masterdata import Sku, Warehouse
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
+from domain.stock.counts import require_supervisor
 from domain.stock.gps_fixes import GpsInput
+from domain.stock.handling_units import handling_units, unit_name
 from domain.stock.ledger import ADJUSTMENT
 from domain.stock.move_rules import needs_order_reference, signed_quantity
 from domain.stock.order_refs import resolve_order_reference
+from domain.stock.shipping import check_shipment
 from domain.stock.site_check import confirm_on_site
 from domain.stock.transfer_rules import require_room
 from domain.transactions import write_transaction
 from extensions import db
 
-_SKU = select(Sku.id, Sku.active).where(Sku.code == bindparam("code"))
+_SKU = select(Sku.id, Sku.active, Sku.units_per_handling_unit).where(Sku.code == bindparam("code"))
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
     """Validate the move on site and post it to the ledger, in one write transaction."""
     delta = signed_quantity(request.kind, request.qty, request.reason)
     with write_transaction():
-        sku_id = _sku_id(request.sku)
+        sku_id, per_handling_unit = _sku(request.sku)
         site = confirm_on_site(
             request.location_label, request.gps, actor, "stock_move", warehouse_id=_warehouse_id(request)
         )
@@ -65,11 +68,15 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
         ref = request.ref or None
         if needs_order_reference(request.kind):
             ref = resolve_order_reference(request.ref, "ref").number
+            check_shipment(ref, sku_id, request.sku.strip(), -delta)
+        if request.kind == ADJUSTMENT:
+            require_supervisor(delta, _sku_row(sku_id), actor)
         if delta > 0 and request.kind != ADJUSTMENT:
             # Before the balance change: the balance row, which every scan of that SKU and location
             # queues on, is then locked for the change and the commit only (see write_at_commit).
             remaining = remaining_capacity(place.warehouse_id, place.capacity)
-            require_room(remaining, delta, place.warehouse_code)
+            needed = handling_units(delta, per_handling_unit)
+            require_room(remaining, needed, place.warehouse_code, unit_name(place.handling_unit))
         reason = (request.reason or "").strip() or None
         facts = {"ref": ref, "reason": reason, "gps_fix_id": site.fix.id}
         move = balances.post(
@@ -102,11 +109,16 @@ def apply_move(request: MoveRequest, actor: Any) -> MoveResult:
     return result
 
 
-def _sku_id(code: str) -> int:
+def _sku(code: str) -> tuple[int, Decimal]:
+    """The SKU's id and how many of its unit fill one handling unit of capacity."""
     found = db.session.execute(_SKU, {"code": code.strip()}).first()
     if found is None or not found.active:
         raise DomainError("unknown_sku", _("There is no SKU %(code)s.", code=code), {"sku": _("unknown SKU")})
-    return found.id
+    return found.id, found.units_per_handling_unit
+
+
+def _sku_row(sku_id: int) -> Sku:
+    return db.session.get(Sku, sku_id)
 
 
 def _warehouse_id(request: MoveRequest) -> int | None:

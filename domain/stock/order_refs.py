@@ -1,7 +1,7 @@
 """Order references (反向追溯): a transfer or shipment names the order it serves, and it must exist.
 
-Sales orders are the only kind today; when work orders exist (issue 5) their resolver joins RESOLVERS
-and every caller accepts work order numbers with no other change.
+A sales order number (SO-…) or a work order number (WO-YYYYMMDD-NNNN) is accepted; each kind has its
+resolver in RESOLVERS, tried in turn, so every caller accepts both with no other change.
 """
 
 from collections.abc import Callable
@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 
 from domain.errors import DomainError
 from domain.orders import Order
+from domain.production.models import WorkOrder
 from extensions import db
 
 
 @dataclass(frozen=True)
 class OrderRef:
-    kind: str  # "sales_order" (later also "work_order")
+    kind: str  # "sales_order" or "work_order"
     number: str
 
 
@@ -25,7 +26,12 @@ def _sales_order(number: str) -> OrderRef | None:
     return OrderRef("sales_order", number) if found else None
 
 
-RESOLVERS: list[Callable[[str], OrderRef | None]] = [_sales_order]
+def _work_order(number: str) -> OrderRef | None:
+    found = db.session.execute(db.select(WorkOrder.id).where(WorkOrder.number == number)).first()
+    return OrderRef("work_order", number) if found else None
+
+
+RESOLVERS: list[Callable[[str], OrderRef | None]] = [_sales_order, _work_order]
 
 
 def resolve_order_reference(reference: str | None, field: str = "order_ref") -> OrderRef:

@@ -64,5 +64,5 @@ def location_label(location_id: int, base_url: str) -> dict[str, Any]:
         "location": row[0],
         "warehouse": row[1],
         "token": location_token(key, location_id),
-        "url": location_label_url(base_url, key, location_id),
+        "url": location_label_url(base_url, key, location_id, row[0]),
     }

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from domain.errors import DomainError
 from domain.masterdata import Location, Warehouse
-from domain.stock.gps_fixes import GpsInput, LoggedFix, record_fix
+from domain.stock.gps_fixes import GpsInput, LoggedFix, record_fix, require_fresh
 from extensions import db
 from geofence.decision import FenceDecision, require_on_site
 from geofence.prepared import metric_fence
@@ -30,7 +30,8 @@ class Place:
     warehouse_code: str
     warehouse_name: str
     fence: dict[str, Any] | None
-    capacity: Decimal
+    capacity: Decimal  # in handling units
+    handling_unit: str
 
 
 _PLACE = (
@@ -42,6 +43,7 @@ _PLACE = (
         Warehouse.name,
         Warehouse.fence,
         Warehouse.capacity,
+        Warehouse.handling_unit,
         Location.active & Warehouse.active,
     )
     .join(Warehouse, Warehouse.id == Location.warehouse_id)
@@ -66,8 +68,8 @@ def labelled_location(label: str) -> Place:
             _("This label names a location that no longer exists."),
             {"location_label": _("unknown location")},
         )
-    place = Place(*row[:7])
-    if not row[7]:
+    place = Place(*row[:8])
+    if not row[8]:
         raise DomainError(
             "location_inactive",
             _("Location %(location)s is no longer in use.", location=place.location_code),
@@ -94,7 +96,13 @@ def confirm_on_site(
             ),
             {"location_label": _("location of another warehouse")},
         )
+    require_fresh(gps)
     fix = record_fix(actor, gps, purpose)
+    return OnSite(place, fix, require_in_fence(place, gps))
+
+
+def require_in_fence(place: Place, gps: GpsInput) -> FenceDecision:
+    """The fix inside the fence of the location's warehouse (or within its accuracy), else refused."""
     if not place.fence:
         raise DomainError(
             "warehouse_without_fence",
@@ -103,11 +111,10 @@ def confirm_on_site(
                 warehouse=place.warehouse_code,
             ),
         )
-    decision = require_on_site(
+    return require_on_site(
         metric_fence(place.fence),
         gps.lon,
         gps.lat,
         gps.accuracy_m,
         f"{place.warehouse_code} {place.warehouse_name}",
     )
-    return OnSite(place, fix, decision)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.errors import DomainError
+from domain.stock.handling_units import shown
 from domain.stock.quantity import plain
 from domain.stock.transfers import CANCELLED, IN_TRANSIT, PICKED, RECEIVED, REQUESTED
 
@@ -89,14 +90,17 @@ def require_available(available: Decimal, qty: Decimal, warehouse_code: str) -> 
         raise DomainError("insufficient_stock", message, {"qty": message})
 
 
-def require_room(remaining: Decimal | None, qty: Decimal, warehouse_code: str) -> None:
-    """`remaining` is capacity less on-hand less inbound; None means the warehouse is not limited."""
-    if remaining is not None and qty > remaining:
+def require_room(remaining: Decimal | None, needed: Decimal, warehouse_code: str, unit: str = "") -> None:
+    """`remaining` and `needed` in the warehouse's handling units (`unit` names them); None means the
+    warehouse is not limited."""
+    if remaining is not None and needed > remaining:
         message = _(
-            "Warehouse %(warehouse)s has room for %(remaining)s more; %(qty)s does not fit.",
+            "Warehouse %(warehouse)s has room for %(remaining)s %(unit)s more; "
+            "this needs %(needed)s %(unit)s.",
             warehouse=warehouse_code,
-            remaining=plain(max(remaining, Decimal(0))),
-            qty=plain(qty),
+            remaining=shown(max(remaining, Decimal(0))),
+            needed=shown(needed),
+            unit=unit or _("handling units"),
         )
         raise DomainError("target_capacity_exceeded", message, {"qty": message})
 

@@ -20,11 +20,12 @@ from domain.errors import DomainError, NotFound
 from domain.masterdata import Location, Sku, Warehouse
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
-from domain.stock.gps_fixes import GpsInput, record_fix
+from domain.stock.gps_fixes import GpsInput, record_fix, require_fresh
+from domain.stock.handling_units import handling_units, unit_name
 from domain.stock.ledger import TRANSFER_IN, TRANSFER_OUT, StockBalance
 from domain.stock.move_rules import quantity
 from domain.stock.order_refs import resolve_order_reference
-from domain.stock.site_check import confirm_on_site
+from domain.stock.site_check import confirm_on_site, labelled_location
 from domain.stock.transfer_rules import (
     next_state,
     picked_quantity,
@@ -47,6 +48,7 @@ class TransferRequest:
     to_warehouse: str
     lot: str = ""
     gps: GpsInput | None = None
+    location_label: str = ""  # on the phone: the source location scanned names the source warehouse
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,13 @@ def request_transfer(request: TransferRequest, actor: Any) -> Transfer:
         )
     with write_transaction():
         ref = resolve_order_reference(request.order_ref)
-        source, target = _warehouses(request.from_warehouse, request.to_warehouse)
+        source, target = _warehouses(_source_code(request), request.to_warehouse)
         sku = _locked_sku(request.sku)
         require_not_paused(sku.code, in_transit(sku.id), sku.safety_stock)
         require_available(available_for_transfer(sku.id, request.lot, source.id), qty, source.code)
-        require_room(remaining_capacity(target.id, target.capacity), qty, target.code)
+        needed = handling_units(qty, sku.units_per_handling_unit)
+        remaining = remaining_capacity(target.id, target.capacity)
+        require_room(remaining, needed, target.code, unit_name(target.handling_unit))
         transfer = Transfer(
             order_ref=ref.number,
             order_kind=ref.kind,
@@ -85,6 +89,7 @@ def request_transfer(request: TransferRequest, actor: Any) -> Transfer:
         db.session.add(transfer)
         db.session.flush()
         if request.gps is not None:
+            require_fresh(request.gps)
             record_fix(actor, request.gps, "transfer_request")
         _audit("transfer_requested", transfer, actor, request.gps, {"qty": str(qty), "order_ref": ref.number})
     return transfer
@@ -127,6 +132,7 @@ def dispatch(transfer_id: int, gps: GpsInput | None, actor: Any) -> Transfer:
         transfer.state = next_state(transfer.number, transfer.state, "dispatch", transfer.stopped_reason)
         transfer.dispatched_at = utcnow()
         if gps is not None:
+            require_fresh(gps)
             record_fix(actor, gps, "transfer_dispatch")
         _audit("transfer_dispatched", transfer, actor, gps, {"qty": str(transfer.picked_qty)})
     return transfer
@@ -232,6 +238,19 @@ def _locked_sku(code: str) -> Sku:
     if sku is None or not sku.active:
         raise DomainError("unknown_sku", _("There is no SKU %(code)s.", code=code), {"sku": _("unknown SKU")})
     return sku
+
+
+def _source_code(request: TransferRequest) -> str:
+    """The source warehouse: named, or the warehouse of the location label scanned on the phone."""
+    if request.from_warehouse.strip():
+        return request.from_warehouse
+    if request.location_label.strip():
+        return labelled_location(request.location_label).warehouse_code
+    raise DomainError(
+        "missing_source_warehouse",
+        _("Scan the location the stock is taken from, or name its warehouse."),
+        {"from_warehouse": _("required")},
+    )
 
 
 def _warehouses(source_code: str, target_code: str) -> tuple[Warehouse, Warehouse]:

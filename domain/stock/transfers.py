@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from domain.clock import utcnow
 from domain.masterdata import Sku, Warehouse
 from domain.stock.quantity import ExactQty
+from domain.users import User
 from extensions import db
 
 REQUESTED, PICKED, IN_TRANSIT, RECEIVED, CANCELLED = (
@@ -33,7 +34,7 @@ class Transfer(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_ref: Mapped[str] = mapped_column(String(32), index=True)
-    order_kind: Mapped[str] = mapped_column(String(16))  # sales_order (work_order once they exist)
+    order_kind: Mapped[str] = mapped_column(String(16))  # sales_order or work_order
     sku_id: Mapped[int] = mapped_column(ForeignKey("sku.id"))
     lot: Mapped[str] = mapped_column(String(64), default="")
     qty: Mapped[Decimal] = mapped_column(ExactQty)
@@ -55,6 +56,9 @@ class Transfer(db.Model):
     sku: Mapped[Sku] = relationship()
     from_warehouse: Mapped[Warehouse] = relationship(foreign_keys=[from_warehouse_id])
     to_warehouse: Mapped[Warehouse] = relationship(foreign_keys=[to_warehouse_id])
+    discrepancy: Mapped["TransferDiscrepancy | None"] = relationship(
+        back_populates="transfer", uselist=False, lazy="selectin"
+    )
 
     @property
     def number(self) -> str:
@@ -72,3 +76,5 @@ class TransferDiscrepancy(db.Model):
     note: Mapped[str] = mapped_column(String(200), default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    transfer: Mapped[Transfer] = relationship(back_populates="discrepancy")
+    recorded_by: Mapped["User | None"] = relationship()

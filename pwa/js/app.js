@@ -83,8 +83,29 @@ async function registerWorker() {
   keepShellCurrent();
 }
 
+async function hasNativeQrReader() {
+  if (!("BarcodeDetector" in globalThis)) return false;
+  const formats = await globalThis.BarcodeDetector.getSupportedFormats().catch(() => []);
+  return formats.includes("qr_code");
+}
+
+async function keepReaderOffline() {
+  // Phones without a built-in BarcodeDetector (iPhone Safari, desktop) read codes with the vendored
+  // WebAssembly reader. For users who scan, the worker saves it once they are signed in, so the camera
+  // works offline the first time too; phones with a built-in reader never download it.
+  const files = body.dataset.readerFiles;
+  if (!files || savedCopy || !navigator.onLine || (await hasNativeQrReader())) return;
+  tellWorker({ type: "cache-files", urls: JSON.parse(files) });
+}
+
 addEventListener("online", showConnection);
 addEventListener("offline", showConnection);
 showConnection();
 bindReloadButtons();
-registerWorker().catch((error) => console.warn("service worker not registered:", error));
+registerWorker()
+  .then(() => {
+    // After the page has loaded: the reader's 1 MB never competes with the page itself.
+    if (document.readyState === "complete") keepReaderOffline();
+    else addEventListener("load", keepReaderOffline, { once: true });
+  })
+  .catch((error) => console.warn("service worker not registered:", error));

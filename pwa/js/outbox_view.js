@@ -9,7 +9,7 @@ function say(template, values = {}) {
 
 function statusText(item, T) {
   if (item.state === outbox.DONE) {
-    const onHand = item.result?.on_hand;
+    const onHand = item.result?.on_hand ?? item.result?.on_hand_to;
     return onHand === undefined ? T.done : `${T.done} · ${say(T.onHand, { qty: Number(onHand) })}`;
   }
   if (item.state === outbox.REFUSED) return `${T.refused}: ${item.error?.message || ""}`;

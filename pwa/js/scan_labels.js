@@ -6,7 +6,7 @@ const LABEL = /^(.*?)\/s\/(loc|sku|lot|wo|sn)\/(.+)$/;
 export const LOCATION_TOKEN = /^(\d{1,12})\.[A-Za-z0-9_-]{11}$/;
 const SEGMENTS = { sku: 1, lot: 2, wo: 1, sn: 1 };
 const MAX_ID_LENGTH = 64;
-const NAMES_KEY = "oh.scanner.locations"; // location label id → code, learned from the server's answers
+const NAMES_KEY = "oh.scanner.locations.verified"; // location label token → code the server confirmed
 
 function normalBase(base) {
   try {
@@ -22,7 +22,9 @@ function normalBase(base) {
  * damaged label of this app; null for a foreign code. `bases`: the addresses this app's labels carry.
  */
 export function readLabel(text, bases = []) {
-  const clean = text.trim().split("#")[0].split("?")[0].replace(/\/+$/, "");
+  const [beforeHash] = text.trim().split("#");
+  const [path, query = ""] = beforeHash.split("?");
+  const clean = path.replace(/\/+$/, "");
   const match = LABEL.exec(clean);
   if (!match) return null;
   const [, base, kind, rest] = match;
@@ -31,7 +33,9 @@ export function readLabel(text, bases = []) {
   if (kind === "loc") {
     // A location label from another address may be this app's from before a move: the server decides.
     const token = LOCATION_TOKEN.exec(rest);
-    if (token) return { kind, text: text.trim(), id: token[1], path: `/s/loc/${rest}` };
+    // `?c=`: the code printed on the label, unsigned: shown at once, verified by the server.
+    const code = (new URLSearchParams(query).get("c") || "").trim().slice(0, MAX_ID_LENGTH);
+    if (token) return { kind, text: text.trim(), id: token[1], token: rest, code, path: `/s/loc/${rest}` };
     return ours ? { kind: "invalid" } : null;
   }
   if (!ours) return null;
@@ -55,16 +59,21 @@ function locationNames() {
   }
 }
 
-/** The location's code once the server has named it in an answer, else its label number. */
-export function locationName(id) {
-  return locationNames()[id] || `#${id}`;
+/** The code the server confirmed for this exact label (id and signature), or null. */
+export function verifiedName(label) {
+  return (label?.token && locationNames()[label.token]) || null;
+}
+
+/** What the screen calls a location label: the confirmed code, else the printed one, else its number. */
+export function locationName(label) {
+  return verifiedName(label) || label?.code || `#${label?.id}`;
 }
 
 export function learnLocationName(labelText, code) {
   const label = readLabel(labelText || "");
   if (!label || label.kind !== "loc" || !code) return;
   const names = locationNames();
-  names[label.id] = code;
+  names[label.token] = code;
   try {
     localStorage.setItem(NAMES_KEY, JSON.stringify(names));
   } catch {

@@ -8,7 +8,13 @@ import { Camera } from "./camera.js";
 import { feedback } from "./feedback.js";
 import * as outbox from "./outbox.js";
 import { showOutbox } from "./outbox_view.js";
-import { LOCATION_TOKEN, learnLocationName, locationName as nameOf, readLabel as read } from "./scan_labels.js";
+import {
+  LOCATION_TOKEN,
+  learnLocationName,
+  locationName as nameOf,
+  readLabel as read,
+  verifiedName,
+} from "./scan_labels.js";
 import { listenForWedge } from "./wedge.js";
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
@@ -19,7 +25,7 @@ const HERE_KEY = "oh.scanner.here"; // the location being worked in, kept over a
 const QTY = /^\d+(\.\d{1,3})?$/;
 const RESEND_MS = 30_000;
 
-const state = { location: null, item: null, transfer: null, key: null };
+const state = { location: null, item: null, transfer: null, key: null, to: null };
 let fix = null;
 let gpsDenied = false;
 
@@ -51,20 +57,82 @@ function kind() {
   return root.querySelector('input[name="kind"]:checked')?.value || "receipt";
 }
 
+// The transfer steps that work on a transfer chosen from a list, and the state each lists.
+const LIST_STATE = { transfer_pick: "requested", transfer_dispatch: "picked", transfer_receive: "in_transit" };
+
+/** A step on an existing transfer (chosen from the list), not on a scanned item. */
 function isTransfer() {
-  return kind().startsWith("transfer_");
+  return kind() in LIST_STATE;
+}
+
+const ORDER_KINDS = new Set(["transfer_request", "shipment"]); // asks for the order it serves
+
+function needsLocation() {
+  return kind() !== "transfer_dispatch"; // the truck leaves the yard: no shelf to scan
 }
 
 function setLocation(label, { quiet = false } = {}) {
-  state.location = { text: label.text, id: label.id };
-  remember(HERE_KEY, state.location);
-  const name = nameOf(label.id);
-  $('[data-testid="location-value"]').textContent = name;
+  state.location = label;
+  remember(HERE_KEY, { text: label.text });
+  showLocation();
   $('[data-step="location"]').dataset.done = "1";
+  if (!verifiedName(label)) checkLocation(label);
   if (quiet) return;
   feedback(true);
-  show(say(T.location, { name }));
+  show(say(T.location, { name: nameOf(label) }));
   renderItem();
+}
+
+/** The location's code at once (printed on the label), marked until the server has checked it. */
+function showLocation() {
+  const value = $('[data-testid="location-value"]');
+  const verified = Boolean(verifiedName(state.location));
+  value.textContent = verified ? nameOf(state.location) : say(T.notVerified, { name: nameOf(state.location) });
+  $('[data-step="location"]').dataset.verified = verified ? "1" : "";
+}
+
+/** Asks the server about the label now, so a hand-made one is refused at the scan, not at Confirm.
+ * Offline the location stays "not yet verified"; the move itself is checked again when it is sent.
+ * `slot`: "location" (where the worker stands) or "to" (where a relocation goes). */
+async function checkLocation(label, slot = "location") {
+  let answer;
+  try {
+    answer = await apiFetch(config.urls.checkLocation, { method: "POST", body: { location_label: label.text } });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401) return;
+    if (state[slot]?.token !== label.token) return;
+    if (slot === "location") clearLocation();
+    else setTarget(null);
+    return refuse(error.message);
+  }
+  learnLocationName(label.text, answer.location);
+  if (state.location?.token === label.token) showLocation();
+  if (state.to?.token === label.token) renderTarget();
+}
+
+/** An order label (/s/wo/<number>: a work order's or a sales order's number) names the order served. */
+function setOrder(number) {
+  $('[data-testid="order-ref"]').value = number;
+  feedback(true);
+  show(number);
+}
+
+function setTarget(label) {
+  state.to = label;
+  renderTarget();
+  if (!label) return;
+  if (!verifiedName(label)) checkLocation(label, "to");
+  feedback(true);
+  show(say(T.toLocation, { name: nameOf(label) }));
+}
+
+function renderTarget() {
+  const step = $('[data-testid="step-to"]');
+  step.hidden = kind() !== "relocate";
+  step.dataset.done = state.to ? "1" : "";
+  const name = state.to ? nameOf(state.to) : "";
+  const shown = state.to && !verifiedName(state.to) ? say(T.notVerified, { name }) : name;
+  $('[data-testid="to-value"]').textContent = state.to ? shown : T.toNeeded;
 }
 
 function remember(key, value) {
@@ -79,7 +147,8 @@ function remember(key, value) {
 function restoreLocation() {
   try {
     const here = JSON.parse(sessionStorage.getItem(HERE_KEY) || "null");
-    if (here?.text && here?.id) setLocation(here, { quiet: true });
+    const label = here?.text ? readLabel(here.text) : null;
+    if (label?.kind === "loc") setLocation(label, { quiet: true });
   } catch {
     /* nothing kept */
   }
@@ -92,12 +161,35 @@ function setItem(sku, lot = "") {
   } else {
     state.item = { sku, lot };
     state.key = newIdempotencyKey(); // made when the scan is captured; sent with every retry
-    setQty("1");
+    setQty(kind() === "count" ? "" : "1"); // a count is typed, never assumed
   }
   feedback(true);
   if (isTransfer()) chooseTransferFor(sku, lot);
+  else if (!same) learnUsual(state.item);
   renderItem();
   show(itemText(), "ok");
+}
+
+/** What a move of this SKU usually is, so a quantity far above it is asked about once more at Confirm.
+ * Offline nothing is known and nothing asked (the server still checks stock and room). */
+async function learnUsual(item) {
+  state.usual = null;
+  state.unusualAsked = null;
+  let usual;
+  try {
+    usual = await apiFetch(`${config.urls.usualQuantity}?sku=${encodeURIComponent(item.sku)}`);
+  } catch {
+    return;
+  }
+  if (state.item === item) state.usual = usual;
+}
+
+/** True when the quantity is far above the usual and the worker has not yet confirmed it once more. */
+function unusual(qty) {
+  const above = state.usual?.ask_above;
+  if (!above || isTransfer() || Number(qty) <= Number(above) || state.unusualAsked === qty) return false;
+  state.unusualAsked = qty;
+  return true;
 }
 
 function itemText() {
@@ -130,7 +222,10 @@ function onCode(text, { typed = false } = {}) {
     location.assign(label.path); // the label's own page on this server, as a phone camera would open
     return;
   }
+  // Moving between locations: once the item is scanned, the next location label is where it goes.
+  if (label.kind === "loc" && kind() === "relocate" && state.location && state.item) return setTarget(label);
   if (label.kind === "loc") return setLocation(label);
+  if (label.kind === "wo" && ORDER_KINDS.has(kind())) return setOrder(label.segments[0]);
   if (label.kind === "sku") return setItem(label.segments[0]);
   if (label.kind === "lot") return setItem(label.segments[0], label.segments[1]);
   return refuse(T.notForMoves, label.path);
@@ -138,11 +233,13 @@ function onCode(text, { typed = false } = {}) {
 
 // ---- quantity: 1 by default, +/- and the phone's number pad ----
 function qtyInput() {
-  return $('[data-testid="qty"]');
+  return document.querySelector('[data-testid="qty"]'); // in the bar beside Confirm, outside the screen's root
 }
 
 function setQty(value) {
   qtyInput().value = value;
+  qtyInput().removeAttribute("aria-invalid");
+  if (config.canMove) renderExtras();
 }
 
 function stepQty(delta) {
@@ -153,7 +250,8 @@ function stepQty(delta) {
 
 function readQty() {
   const text = qtyInput().value.trim().replace(",", ".");
-  return QTY.test(text) && Number.parseFloat(text) > 0 ? text : null;
+  const least = kind() === "count" ? 0 : Number.MIN_VALUE; // a count of an empty shelf is 0
+  return QTY.test(text) && Number.parseFloat(text) >= least ? text : null;
 }
 
 // ---- GPS: watched while the page is open, the latest fix goes with each scan ----
@@ -187,16 +285,22 @@ async function currentFix(waitMs = 8000) {
   while (!fix && !gpsDenied && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
   if (!fix) return null;
   const { latitude, longitude, accuracy } = fix.coords;
-  return { lat: latitude, lon: longitude, accuracy, at: new Date(fix.timestamp).toISOString() };
+  const at = new Date(fix.timestamp).toISOString();
+  // confirmed_at: the server measures the fix's age at Confirm, so a scan sent late from the outbox counts.
+  return { lat: latitude, lon: longitude, accuracy, at, confirmed_at: new Date().toISOString() };
 }
 
 // ---- transfers: pick at the source, receive at the target ----
 function transferState() {
-  return kind() === "transfer_pick" ? "requested" : "in_transit";
+  return LIST_STATE[kind()];
+}
+
+function sentQty(t) {
+  return kind() === "transfer_pick" ? t.qty : t.picked_qty || t.qty;
 }
 
 function transferText(t) {
-  const qty = kind() === "transfer_pick" ? t.qty : t.picked_qty || t.qty;
+  const qty = sentQty(t);
   return `${t.number} · ${t.sku}${t.lot ? ` · ${t.lot}` : ""} · ${Number(qty)} · ${t.from_warehouse}→${t.to_warehouse}`;
 }
 
@@ -246,10 +350,31 @@ function renderTransfers() {
 function chooseTransfer(transfer) {
   state.transfer = transfer;
   state.key = newIdempotencyKey();
-  const qty = kind() === "transfer_pick" ? transfer.qty : transfer.picked_qty || transfer.qty;
-  setQty(String(Number(qty)));
+  setQty(String(Number(sentQty(transfer))));
   renderTransfers();
   renderItem();
+}
+
+// ---- what each kind asks for besides location, item and quantity ----
+function renderExtras() {
+  $('[data-testid="transfer-request"]').hidden = kind() !== "transfer_request";
+  $('[data-testid="count-reason-step"]').hidden = kind() !== "count";
+  const orderStep = $('[data-testid="order-step"]');
+  orderStep.hidden = !ORDER_KINDS.has(kind());
+  $('[data-testid="order-label"]').textContent = kind() === "shipment" ? T.shipmentOrder : T.transferOrder;
+  renderTarget();
+  const box = $('[data-testid="discrepancy"]');
+  const differs = kind() === "transfer_receive" && state.transfer && readQty() !== null &&
+    Number(readQty()) !== Number(sentQty(state.transfer));
+  box.hidden = !differs;
+  if (differs) {
+    box.querySelector("label").textContent = say(T.discrepancy, { sent: Number(sentQty(state.transfer)) });
+  }
+}
+
+function discrepancyReason() {
+  const box = $('[data-testid="discrepancy"]');
+  return box.hidden ? "" : $('[data-testid="discrepancy-reason"]').value.trim();
 }
 
 function chooseTransferFor(sku, lot) {
@@ -264,42 +389,95 @@ function kindLabel() {
 }
 
 function locationName() {
-  return nameOf(state.location.id);
+  return nameOf(state.location);
 }
 
 function readLabel(text) {
   return read(text, config.labelBases);
 }
 
+/** The API call a confirmed scan makes, or a refusal text when something is missing. */
+function entryFor(qty, gps) {
+  const here = state.location ? { location_label: state.location.text } : {};
+  const where = state.location ? ` @ ${locationName()}` : "";
+  const base = `${config.urls.transfers}/${state.transfer?.id}`;
+  switch (kind()) {
+    case "transfer_request": {
+      const orderRef = $('[data-testid="order-ref"]').value.trim();
+      const target = $('[data-testid="to-warehouse"]').value;
+      if (!orderRef) return T.orderNeeded;
+      if (!target) return T.targetNeeded;
+      const body = { order_ref: orderRef, sku: state.item.sku, lot: state.item.lot, qty, to_warehouse: target, gps, ...here };
+      return { url: config.urls.transfers, body, summary: `${kindLabel()} ${itemText()} ×${qty}${where} → ${target}` };
+    }
+    case "count": {
+      const reason = $('[data-testid="count-reason"]').value.trim();
+      const body = { sku: state.item.sku, lot: state.item.lot, counted: qty, reason, gps, ...here };
+      return { url: config.urls.counts, body, summary: `${kindLabel()} ${itemText()} = ${qty}${where}` };
+    }
+    case "shipment": {
+      const orderRef = $('[data-testid="order-ref"]').value.trim();
+      if (!orderRef) return T.shipOrderNeeded;
+      const body = { kind: "shipment", sku: state.item.sku, lot: state.item.lot, qty, ref: orderRef, gps, ...here };
+      return { url: config.urls.moves, body, summary: `${kindLabel()} ${itemText()} ×${qty} · ${orderRef}${where}` };
+    }
+    case "relocate": {
+      if (!state.to) return T.toNeeded;
+      const body = { sku: state.item.sku, lot: state.item.lot, qty, from_label: state.location.text, to_label: state.to.text, gps };
+      return { url: config.urls.relocations, body, summary: `${kindLabel()} ${itemText()} ×${qty}${where} → ${nameOf(state.to)}` };
+    }
+    case "transfer_pick":
+      return { url: `${base}/pick`, body: { ...here, qty, gps }, summary: `${kindLabel()} ${state.transfer.number} ×${qty}${where}` };
+    case "transfer_dispatch":
+      return { url: `${base}/dispatch`, body: { gps }, summary: `${kindLabel()} ${state.transfer.number}` };
+    case "transfer_receive": {
+      const differs = !$('[data-testid="discrepancy"]').hidden;
+      if (differs && !discrepancyReason()) return T.reasonNeeded;
+      const body = { ...here, qty, gps, note: discrepancyReason() };
+      return { url: `${base}/receive`, body, summary: `${kindLabel()} ${state.transfer.number} ×${qty}${where}` };
+    }
+    default:
+      return {
+        url: config.urls.moves,
+        body: { kind: kind(), sku: state.item.sku, lot: state.item.lot, ...here, qty, gps },
+        summary: `${kindLabel()} ${itemText()} ×${qty}${where}`,
+      };
+  }
+}
+
 async function confirmScan() {
-  if (!state.location) return refuse(T.locationNeeded);
+  if (needsLocation() && !state.location) return refuse(T.locationNeeded);
   if (isTransfer() ? !state.transfer : !state.item) return refuse(isTransfer() ? T.transferNeeded : T.itemNeeded);
-  const qty = readQty();
-  if (!qty) return refuse(T.qtyInvalid);
+  const qty = kind() === "transfer_dispatch" ? "1" : readQty();
+  if (!qty) {
+    qtyInput().setAttribute("aria-invalid", "true");
+    qtyInput().focus();
+    return refuse(kind() === "count" ? T.countNeeded : T.qtyInvalid);
+  }
+  if (unusual(qty)) {
+    qtyInput().setAttribute("aria-invalid", "true");
+    return show(say(T.unusual, { qty, usual: Number(state.usual.median) }), "warn");
+  }
   if (!fix) show(T.gpsWaiting, "warn");
   const gps = await currentFix();
   if (!gps) return refuse(gpsDenied ? T.gpsDenied : T.gpsWaiting);
-  const common = { location_label: state.location.text, qty, gps };
-  const entry = isTransfer()
-    ? {
-        url: `${config.urls.transfers}/${state.transfer.id}/${kind() === "transfer_pick" ? "pick" : "receive"}`,
-        body: common,
-        summary: `${kindLabel()} ${state.transfer.number} ×${qty} @ ${locationName()}`,
-      }
-    : {
-        url: config.urls.moves,
-        body: { kind: kind(), sku: state.item.sku, lot: state.item.lot, ...common },
-        summary: `${kindLabel()} ${itemText()} ×${qty} @ ${locationName()}`,
-      };
+  const entry = entryFor(qty, gps);
+  if (typeof entry === "string") return refuse(entry);
   await outbox.add({ key: state.key || newIdempotencyKey(), user: config.user, ...entry });
   feedback(true);
   show(say(T.queued, { what: entry.summary }));
   state.item = null;
   state.transfer = null;
   state.key = null;
+  state.to = null;
+  state.usual = null;
+  state.unusualAsked = null;
   setQty("1");
+  $('[data-testid="discrepancy-reason"]').value = "";
+  $('[data-testid="count-reason"]').value = "";
   if (!$('[data-testid="continuous"]').checked) clearLocation();
   renderItem();
+  renderExtras();
   if (isTransfer()) loadTransfers();
   await renderOutbox();
   sendQueue();
@@ -323,7 +501,7 @@ function onAnswered() {
     for (const item of items) {
       if (item.state === outbox.DONE) learnLocationName(item.body.location_label, item.result?.location);
     }
-    if (state.location) $('[data-testid="location-value"]').textContent = locationName();
+    if (state.location) showLocation();
   });
   renderOutbox();
 }
@@ -436,14 +614,20 @@ async function decodePhoto(input) {
 
 // ---- wiring ----
 function bindMoves() {
-  root.querySelector('[data-action="minus"]').addEventListener("click", () => stepQty(-1));
-  root.querySelector('[data-action="plus"]').addEventListener("click", () => stepQty(1));
+  document.querySelector('[data-action="minus"]').addEventListener("click", () => stepQty(-1));
+  document.querySelector('[data-action="plus"]').addEventListener("click", () => stepQty(1));
   qtyInput().addEventListener("focus", () => qtyInput().select());
+  qtyInput().addEventListener("input", () => {
+    qtyInput().removeAttribute("aria-invalid");
+    renderExtras();
+  });
   document.querySelector('[data-action="confirm"]').addEventListener("click", confirmScan);
   for (const radio of root.querySelectorAll('input[name="kind"]')) {
     radio.addEventListener("change", () => {
       state.transfer = null;
+      state.to = null;
       renderItem();
+      renderExtras();
       if (isTransfer()) loadTransfers();
       else renderTransfers();
     });
@@ -458,6 +642,7 @@ function bindMoves() {
   });
   watchGps();
   renderItem();
+  renderExtras();
   renderTransfers();
   sendQueue(); // on opening: whatever waited since the last time goes now
 }

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from extensions import db
 from tests.conftest import TEST_CONFIG, make_user
+from tests.integration.stock_world import build_world, label
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -115,3 +116,15 @@ def screenshot(request) -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def world(live_server: LiveServer):
+    """Two fenced yards (WH-A, WH-B) with signed location labels, the SKU, and a warehouse worker: one
+    per test session, shared by the scanner modules (each test signs in a user of its own)."""
+    with live_server.app.app_context():
+        built = build_world()
+        location_label = label(built.loc_a, live_server.url)
+    live_server.add_user("scan-worker", ["warehouse"])
+    live_server.add_user("scan-leader", ["leader"])
+    return built, location_label

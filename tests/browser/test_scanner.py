@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 from sqlalchemy import select
 
 from domain.errors import DomainError
-from domain.masterdata import Sku
 from domain.stock.ledger import StockMove
 from domain.users import find_user
 from extensions import db
@@ -26,33 +25,26 @@ from scanning.label_signing import derive_key
 from scanning.labels import label_url, read_label
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer
 from tests.browser.fake_camera import write_label_clip
-from tests.integration.stock_world import SKU, YARD_A, build_world, centre, label
+from tests.browser.scanner_phone import (
+    ANSWER_MS,
+    assert_quantity_beside_confirm,
+    eventually,
+    moves_of,
+    outbox_items,
+    outside,
+    phone_at,
+    scan_location_with_camera,
+    sign_in,
+    sku_label,
+    wedge,
+)
+from tests.integration.stock_world import SKU, YARD_A, centre, put_stock
 
 pytestmark = pytest.mark.browser
 
 MAX_FIRST_LOAD = 300 * 1024
 WASM = "zxing_reader.wasm"
-ANSWER_MS = 20_000  # the server's answer to a scan, on a machine shared with other test runs
 OUTSIDE = re.compile(r"地理围栏外 \d+ 米|\d+ m outside the fence")
-
-
-def eventually(page: Page, script: str, timeout: float = 10.0) -> None:
-    """Polls `script` (which may return a promise) until it is truthy."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(script):
-        assert time.monotonic() < deadline, f"never true: {script}"
-        time.sleep(0.1)
-
-
-@pytest.fixture(scope="module")
-def world(live_server: LiveServer):
-    """Two fenced yards (WH-A, WH-B) with signed location labels, the SKU, and a warehouse worker."""
-    with live_server.app.app_context():
-        built = build_world()
-        location_label = label(built.loc_a, live_server.url)
-    live_server.add_user("scan-worker", ["warehouse"])
-    live_server.add_user("scan-leader", ["leader"])
-    return built, location_label
 
 
 @pytest.fixture(scope="module")
@@ -71,86 +63,6 @@ def camera_browser(playwright: Playwright, world, tmp_path_factory) -> Iterator[
     browser.close()
 
 
-def phone_at(
-    browser: Browser, live_server: LiveServer, lon_lat: tuple[float, float], **extra
-) -> BrowserContext:
-    lon, lat = lon_lat
-    context = browser.new_context(
-        base_url=live_server.url,
-        geolocation={"longitude": lon, "latitude": lat, "accuracy": 8},
-        permissions=["geolocation", "camera"],
-        **PHONE,
-        **extra,
-    )
-    context.set_default_timeout(15_000)
-    return context
-
-
-def sign_in(page: Page, username: str) -> None:
-    """Signs the phone in through the login form's own POST (the form's screen is tested elsewhere)."""
-    form = page.request.get("/login").text()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    answer = page.request.post("/login", form={"csrf_token": token, "username": username, "password": "demo"})
-    assert answer.ok and "/login" not in answer.url, (answer.status, answer.url)
-
-
-def sku_label(live_server: LiveServer) -> str:
-    return label_url(live_server.url, "sku", SKU)
-
-
-def moves_of(live_server: LiveServer, username: str, kind: str) -> list[tuple[str, str]]:
-    """(kind, qty) of every ledger move the user made."""
-    with live_server.app.app_context():
-        user = find_user(username)
-        rows = db.session.execute(
-            select(StockMove.kind, StockMove.qty)
-            .join(Sku, Sku.id == StockMove.sku_id)
-            .where(StockMove.user_id == user.id, StockMove.kind == kind, Sku.code == SKU)
-            .order_by(StockMove.id)
-        ).all()
-    return [(row.kind, str(row.qty.normalize())) for row in rows]
-
-
-WEDGE = """([text, gap]) => new Promise((done) => {
-  const keys = [...text, "Enter"];
-  const press = () => {
-    const key = keys.shift();
-    const target = document.activeElement || document.body;
-    target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
-  };
-  if (!gap) {
-    while (keys.length) press();
-    return done();
-  }
-  const next = () => (press(), keys.length ? setTimeout(next, gap) : done());
-  next();
-})"""
-
-
-def outbox_items(page: Page, state: str):
-    """The scans of the outbox list in one state: queued, done or refused."""
-    return page.locator(f'[data-testid="outbox-item"][data-state="{state}"]')
-
-
-def wedge(page: Page, text: str, gap_ms: int = 0) -> None:
-    """A keyboard-wedge hand scanner: the code as key presses, then Enter, wherever the focus is; at
-    once (a scanner's microseconds apart) or `gap_ms` apart. The keys are sent from inside the page:
-    over the DevTools protocol each key waits for a round trip, which on a loaded machine is slower
-    than a person types."""
-    page.evaluate(WEDGE, [text, gap_ms])
-
-
-def outside(yard: dict, metres_west: float) -> tuple[float, float]:
-    lon, lat = centre(yard)
-    return lon - metres_west / 102_000, lat  # ~102 km per degree of longitude at 23° N
-
-
-def scan_location_with_camera(page: Page) -> None:
-    page.get_by_test_id("camera-toggle").tap()
-    expect(page.get_by_test_id("camera")).to_have_attribute("data-state", "on")
-    expect(page.get_by_test_id("step-location")).to_have_attribute("data-done", "1", timeout=20_000)
-
-
 def test_location_read_by_the_camera_inside_the_fence_lands_in_the_ledger(
     camera_browser: Browser, live_server, world, screenshot
 ):
@@ -165,6 +77,7 @@ def test_location_read_by_the_camera_inside_the_fence_lands_in_the_ledger(
     page.get_by_test_id("manual-code").press("Enter")
     expect(page.get_by_test_id("step-item")).to_have_attribute("data-done", "1")
     expect(page.get_by_test_id("qty")).to_have_value("1")  # never "quantity is mandatory"
+    assert_quantity_beside_confirm(page)  # with the camera on, at 360×740
     page.get_by_role("button", name=re.compile(r"One more|加一")).tap()
     page.get_by_role("button", name=re.compile(r"One more|加一")).tap()
     page.get_by_test_id("confirm-move").tap()
@@ -176,6 +89,35 @@ def test_location_read_by_the_camera_inside_the_fence_lands_in_the_ledger(
     assert moves_of(live_server, "scan-worker", "receipt") == [("receipt", "3")]
     # The location keeps its code on screen once the server has named it (continuous mode).
     expect(page.get_by_test_id("location-value")).to_have_text("A-01")
+    context.close()
+
+
+def test_an_issue_takes_two_scans_and_three_taps_with_the_quantity_in_view(
+    camera_browser: Browser, live_server, world
+):
+    built, _label = world
+    live_server.add_user("scan-issuer", ["warehouse"])
+    with live_server.app.app_context():
+        put_stock(built.loc_a, "10")
+    context = phone_at(camera_browser, live_server, centre(YARD_A))
+    page = context.new_page()
+    sign_in(page, "scan-issuer")
+    page.goto("/scan")
+    expect(page.get_by_test_id("gps")).to_have_attribute("data-state", "good")
+    taps = 0
+    page.get_by_text(re.compile("^(Issue|出库)$")).tap()
+    taps += 1
+    scan_location_with_camera(page)  # scan 1 (its one tap starts the camera)
+    taps += 1
+    wedge(page, sku_label(live_server))  # scan 2
+    expect(page.get_by_test_id("step-item")).to_have_attribute("data-done", "1")
+    assert_quantity_beside_confirm(page)
+    expect(page.get_by_test_id("qty")).to_have_value("1")
+    page.get_by_test_id("confirm-move").tap()
+    taps += 1
+    expect(outbox_items(page, "done")).to_have_count(1, timeout=ANSWER_MS)
+    assert taps <= 3
+    assert moves_of(live_server, "scan-issuer", "issue") == [("issue", "-1")]
     context.close()
 
 
@@ -291,8 +233,8 @@ def test_scan_page_first_load_is_light_installable_and_the_reader_loads_only_wit
 ):
     state = signed_in_state(camera_browser, live_server, "scan-worker")
     context = phone_at(camera_browser, live_server, centre(YARD_A), storage_state=state)
-    requested: list[str] = []
-    context.on("request", lambda request: requested.append(request.url))
+    requested: list[str] = []  # by the page itself: the worker saving the reader for later is not counted
+    context.on("request", lambda r: requested.append(r.url) if r.service_worker is None else None)
     page = context.new_page()
     page.goto("/scan")
     page.wait_for_load_state("networkidle")

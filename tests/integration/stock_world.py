@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from domain.masterdata import Customer, Location, Product, Sku, Warehouse
+from domain.masterdata import BomVersion, Customer, Location, Product, Sku, Team, Warehouse, Workshop
 from domain.orders import Order
+from domain.production.models import WorkOrder
+from domain.quality.inspections import FINAL, Inspection
 from domain.stock import balances
 from domain.transactions import write_transaction
 from extensions import db
@@ -15,6 +17,7 @@ from scanning.label_signing import current_key, location_label_url
 
 ORDER = "SO-2026-0001"
 SKU = "RES-ABS-01"
+PRODUCT = "HX-200"  # the model the sales order is for
 
 
 def rectangle(west: float, south: float, east: float, north: float) -> dict:
@@ -40,7 +43,7 @@ class World:
 
 def build_world(*, capacity_b: str = "0", safety_stock: str = "0", stock_a: str = "0") -> World:
     customer = Customer(code="C-DG-01", name="东莞精密塑胶")
-    product = Product(model="HX-200", name="外壳 HX-200")
+    product = Product(model=PRODUCT, name="外壳 HX-200")
     sku = Sku(code=SKU, name="ABS 粒料", unit="kg", safety_stock=Decimal(safety_stock))
     a = Warehouse(code="WH-A", name="原料仓", fence=YARD_A)
     b = Warehouse(code="WH-B", name="成品仓", fence=YARD_B, capacity=Decimal(capacity_b))
@@ -72,6 +75,42 @@ def put_stock(location_id: int, qty: str, sku_code: str = SKU) -> None:
     with write_transaction():
         sku_id = db.session.execute(db.select(Sku.id).where(Sku.code == sku_code)).scalar_one()
         balances.post("receipt", sku_id, "", location_id, Decimal(qty))
+
+
+def add_work_order(number: str, good_qty: str = "0", final_passed_by: int | None = None) -> None:
+    """A work order of the world's sales order (with the workshop, team and BOM it needs); with
+    `final_passed_by` (a user id) its final inspection passed, so its good output may ship."""
+    order = db.session.execute(db.select(Order).where(Order.number == ORDER)).scalar_one()
+    shop = Workshop(code="WS-1", name="注塑车间")
+    db.session.add(shop)
+    db.session.flush()
+    team = Team(code="T-1", name="注塑一班", workshop_id=shop.id)
+    bom = BomVersion(product_id=order.product_id, version=1, status="active", locked=True)
+    db.session.add_all([team, bom])
+    db.session.flush()
+    work_order = WorkOrder(
+        number=number,
+        order_id=order.id,
+        product_id=order.product_id,
+        bom_version_id=bom.id,
+        quantity=Decimal(1000),
+        team_id=team.id,
+        good_qty=Decimal(good_qty),
+    )
+    db.session.add(work_order)
+    db.session.flush()
+    if final_passed_by is not None:
+        db.session.add(
+            Inspection(work_order_id=work_order.id, kind=FINAL, passed=True, inspector_id=final_passed_by)
+        )
+    db.session.commit()
+
+
+def add_finished_stock(location_id: int, qty: str) -> None:
+    """The order's product as a finished-goods SKU (same code as the model), on the shelf."""
+    db.session.add(Sku(code=PRODUCT, name="外壳 HX-200", unit="pcs", kind="finished"))
+    db.session.commit()
+    put_stock(location_id, qty, sku_code=PRODUCT)
 
 
 def label(location_id: int, base: str = "https://oh.example.cn") -> str:

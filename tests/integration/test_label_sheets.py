@@ -54,7 +54,8 @@ def test_a4_sheet_of_a_warehouse_holds_its_signed_location_labels(client, auth, 
     page = client.get("/labels/locations?warehouse=WH-A&format=a4")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    expected = [label(world.loc_a, BASE), label(world.loc_a2, BASE)]
+    # Each carries its printed code (?c=), so a phone shows it before the server has checked the label.
+    expected = [label(world.loc_a, BASE) + "?c=A-01", label(world.loc_a2, BASE) + "?c=A-02"]
     assert payloads(html) == expected
     assert decoded_codes(html) == expected
     assert '<b class="label-title">A-01</b>' in html and "WH-A 原料仓" in html
@@ -98,7 +99,7 @@ def test_single_code_as_png_and_svg(client, auth, world):
     auth.login("warehouse")
     png = client.get(f"/labels/code.png?kind=loc&location_id={world.loc_a}")
     assert png.mimetype == "image/png"
-    assert read_codes(Image.open(io.BytesIO(png.data)).convert("L")) == [label(world.loc_a, BASE)]
+    assert read_codes(Image.open(io.BytesIO(png.data)).convert("L")) == [label(world.loc_a, BASE) + "?c=A-01"]
     svg = client.get("/labels/code.svg?kind=wo&work_order=WO-20260112-0003").get_data(as_text=True)
     assert decoded_codes(svg) == [label_url(BASE, "wo", "WO-20260112-0003")]
 

@@ -7,10 +7,22 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.audit import AuditLog
+from domain.masterdata import Sku
 from domain.stock.gps_fixes import GpsFix
 from domain.stock.ledger import StockBalance, StockMove
 from extensions import db
-from tests.integration.stock_world import SKU, YARD_A, YARD_B, build_world, gps, label
+from tests.conftest import make_user
+from tests.integration.stock_world import (
+    PRODUCT,
+    SKU,
+    YARD_A,
+    YARD_B,
+    add_finished_stock,
+    add_work_order,
+    build_world,
+    gps,
+    label,
+)
 
 
 @pytest.fixture
@@ -116,17 +128,26 @@ def test_shipment_must_name_an_existing_sales_order(client, worker, world):
         refusal(move(client, worker, world, kind="shipment", ref="SO-NOPE"))["code"]
         == "unknown_order_reference"
     )
-    shipped = move(client, worker, world, kind="shipment", ref=world.order)
+    # What a shipment may take (the order's product, inspected, not over the order): test_shipments_scanned.py
+    add_finished_stock(world.loc_a, "10")
+    add_work_order("WO-20261206-0001", good_qty="10", final_passed_by=make_user("qc1", ["qc"]).id)
+    shipped = move(client, worker, world, kind="shipment", ref=world.order, sku=PRODUCT)
     assert (shipped.status_code, shipped.json["ref"]) == (201, world.order)
 
 
 def test_adjustment_needs_a_reason_and_may_be_negative(client, worker, world):
+    kg_per_pallet(1000)  # small next to a pallet: no supervisor needed (test_stock_counts_api.py)
     assert (
         refusal(move(client, worker, world, kind="adjustment", qty="-2"))["code"]
         == "adjustment_reason_required"
     )
     response = move(client, worker, world, kind="adjustment", qty="-2", reason="stocktake: 2 kg short")
     assert (response.status_code, on_hand(world.loc_a)) == (201, Decimal(98))
+
+
+def kg_per_pallet(kg: int) -> None:
+    db.session.execute(db.update(Sku).where(Sku.code == SKU).values(units_per_handling_unit=kg))
+    db.session.commit()
 
 
 def test_replay_returns_the_first_response_and_applies_nothing(client, worker, world):
@@ -227,5 +248,13 @@ def test_stock_and_ledger_can_be_read(client, worker, world):
 
 def test_location_label_from_the_api_is_accepted_by_a_move(client, worker, world):
     got = client.get(f"/api/v1/stock/locations/{world.loc_a2}/label", headers=worker)
-    assert got.json["url"].endswith(f"/s/loc/{got.json['token']}")
+    assert got.json["url"].endswith(f"/s/loc/{got.json['token']}?c=A-02")
     assert move(client, worker, world, kind="receipt", location_label=got.json["url"]).status_code == 201
+
+
+def test_the_usual_quantity_is_the_median_move_and_asks_above_ten_times_it(client, worker, world):
+    for qty in ("4", "6"):
+        assert move(client, worker, world, qty=qty).status_code == 201
+    usual = client.get(f"/api/v1/stock/usual-quantity?sku={SKU}", headers=worker).json
+    # The world's opening receipt of 100 counts too: median of 100, 4, 6 is 6.
+    assert (usual["median"], usual["ask_above"]) == ("6.000", "60.000")

@@ -8,9 +8,18 @@ from sqlalchemy import select
 
 from domain.audit import AuditLog
 from domain.stock.ledger import StockBalance, StockMove
-from domain.stock.transfers import TransferDiscrepancy
+from domain.stock.transfers import Transfer, TransferDiscrepancy
 from extensions import db
-from tests.integration.stock_world import SKU, YARD_A, YARD_B, build_world, gps, label, put_stock
+from tests.integration.stock_world import (
+    SKU,
+    YARD_A,
+    YARD_B,
+    add_work_order,
+    build_world,
+    gps,
+    label,
+    put_stock,
+)
 
 
 @pytest.fixture
@@ -85,6 +94,14 @@ def test_transfer_is_requested_against_a_sales_order(client, worker, world):
 
 def test_transfer_without_an_order_reference_is_refused(client, worker, world):
     assert code(request(client, worker, world, order_ref="")) == "missing_order_reference"
+
+
+def test_transfer_is_requested_against_a_work_order(client, worker, world):
+    add_work_order("WO-20261206-0004")
+    response = request(client, worker, world, order_ref="WO-20261206-0004")
+    assert response.status_code == 201, response.json
+    assert response.json["order_ref"] == "WO-20261206-0004"
+    assert db.session.get(Transfer, response.json["id"]).order_kind == "work_order"
 
 
 def test_transfer_naming_an_unknown_order_is_refused(client, worker, world):
@@ -262,3 +279,49 @@ def test_transfers_page_newest_first_each_once(client, worker, world):
             break
     assert seen == made[::-1]
     assert pages == 3
+
+
+def test_a_discrepancy_is_shown_on_its_transfer_and_listed_for_the_supervisor(client, worker, auth, world):
+    transfer = on_the_road(client, worker, world)
+    receive(client, worker, world, transfer, qty="17", note="three bags short")
+    shown = client.get(f"/api/v1/transfers/{transfer}", headers=worker).json["discrepancy"]
+    assert (shown["picked_qty"], shown["received_qty"], shown["difference"], shown["note"]) == (
+        "20.000",
+        "17.000",
+        "-3.000",
+        "three bags short",
+    )
+    listed = client.get("/api/v1/transfers/discrepancies", headers=auth.headers("admin")).json
+    assert listed["total"] == 1
+    row = listed["items"][0]
+    assert (row["transfer_id"], row["sku"], row["to_warehouse"], row["recorded_by"]) == (
+        transfer,
+        SKU,
+        "WH-B",
+        "warehouse",
+    )
+
+
+def test_discrepancies_are_filtered_by_target_warehouse(client, worker, world):
+    transfer = on_the_road(client, worker, world)
+    receive(client, worker, world, transfer, qty="19", note="wet")
+    by_b = client.get("/api/v1/transfers/discrepancies?warehouse=WH-B", headers=worker).json
+    by_a = client.get("/api/v1/transfers/discrepancies?warehouse=WH-A", headers=worker).json
+    assert (by_b["total"], by_a["total"]) == (1, 0)
+
+
+def test_a_transfer_without_discrepancy_shows_none(client, worker, world):
+    transfer = request(client, worker, world).json["id"]
+    assert client.get(f"/api/v1/transfers/{transfer}", headers=worker).json["discrepancy"] is None
+
+
+def test_the_scanned_source_location_names_the_source_warehouse(client, worker, world):
+    response = request(client, worker, world, from_warehouse="", location_label=label(world.loc_a))
+    assert response.status_code == 201, response.json
+    assert response.json["from_warehouse"] == "WH-A"
+
+
+def test_a_request_without_source_is_refused_naming_the_field(client, worker, world):
+    response = request(client, worker, world, from_warehouse="")
+    assert code(response) == "missing_source_warehouse"
+    assert "from_warehouse" in response.json["error"]["fields"]

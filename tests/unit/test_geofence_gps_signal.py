@@ -2,7 +2,19 @@
 
 from datetime import datetime, timedelta
 
-from geofence.gps_signal import CONSTANT_ACCURACY, IMPOSSIBLE_SPEED, Fix, signal_flags
+from geofence.gps_signal import (
+    CONSTANT_ACCURACY,
+    FIX_FROM_FUTURE,
+    FIX_STALE,
+    IMPOSSIBLE_SPEED,
+    MAX_FIX_AGE,
+    NO_ACCURACY,
+    SENT_LATE,
+    Fix,
+    fix_flags,
+    fix_time_refusal,
+    signal_flags,
+)
 
 T0 = datetime(2026, 11, 25, 8, 0, 0)
 YARD = (113.7510, 23.0207)  # Dongguan
@@ -46,3 +58,35 @@ def test_accuracy_that_varies_as_real_phones_report_is_not_flagged():
 
 def test_first_fix_of_a_user_raises_no_flag():
     assert signal_flags(fix(0), []) == []
+
+
+def test_a_fix_taken_a_day_before_the_confirm_is_stale():
+    assert fix_time_refusal(T0 - timedelta(days=1), None, T0) == FIX_STALE
+
+
+def test_a_fix_dated_in_2030_is_from_the_future():
+    assert fix_time_refusal(datetime(2030, 1, 1), None, T0) == FIX_FROM_FUTURE
+
+
+def test_a_confirmation_dated_in_the_future_is_refused_too():
+    assert fix_time_refusal(T0, T0 + timedelta(hours=1), T0) == FIX_FROM_FUTURE
+
+
+def test_a_phone_clock_a_few_seconds_ahead_is_still_now():
+    assert fix_time_refusal(T0 + timedelta(seconds=10), None, T0) is None
+
+
+def test_a_fix_just_under_the_age_limit_is_usable():
+    assert fix_time_refusal(T0 - MAX_FIX_AGE + timedelta(seconds=1), None, T0) is None
+
+
+def test_a_scan_queued_offline_is_aged_at_its_confirmation():
+    confirmed = T0 - timedelta(hours=3)
+    assert fix_time_refusal(confirmed - timedelta(seconds=20), confirmed, T0) is None
+    assert fix_flags(8.0, confirmed, T0, MAX_FIX_AGE) == [SENT_LATE]
+
+
+def test_accuracy_zero_or_missing_is_flagged():
+    assert fix_flags(0.0, None, T0, MAX_FIX_AGE) == [NO_ACCURACY]
+    assert fix_flags(None, None, T0, MAX_FIX_AGE) == [NO_ACCURACY]
+    assert fix_flags(7.5, T0, T0, MAX_FIX_AGE) == []

@@ -3,7 +3,7 @@
 import pytest
 
 from domain.errors import DomainError
-from scanning.label_signing import derive_key, location_token
+from scanning.label_signing import derive_key, location_label_url, location_token
 from scanning.labels import label_url, location_url, read_label
 
 KEY = derive_key("server-secret")
@@ -95,3 +95,13 @@ def test_label_with_wrong_segments_is_refused(text):
 def test_label_url_refuses_wrong_id_count():
     with pytest.raises(ValueError):
         label_url(BASE, "lot", "only-sku")
+
+
+def test_location_label_carries_its_printed_code_and_still_reads_to_its_id():
+    url = location_label_url(BASE, KEY, 21, "B-01-01")
+    assert url == f"{BASE}/s/loc/{location_token(KEY, 21)}?c=B-01-01"
+    assert read_label(url, KEY, (BASE,)).ids == {"location_id": 21}
+
+
+def test_a_printed_code_is_percent_encoded():
+    assert location_label_url(BASE, KEY, 7, "原料/A 1").endswith("?c=%E5%8E%9F%E6%96%99%2FA%201")
