@@ -9,7 +9,7 @@ from wtforms import SelectField
 
 from blueprints.access import roles_required
 from blueprints.order_forms import FIELD_LABELS, ActionForm
-from domain import roles, stage_machine
+from domain import clock, roles, stage_machine
 from domain.errors import DomainError
 from domain.production import conversion, task_cards, work_orders
 from domain.production import models as m
@@ -118,6 +118,7 @@ def leader():
         "operation_labels": {k: str(v) for k, v in m.OPERATION_STATUS_LABELS.items()},
         "field_labels": {k: str(v) for k, v in FIELD_LABELS.items()},
         "user_id": current_user.id,
+        "zone": clock.plant_zone().key,  # the card's times in plant time
         "texts": {
             "spec_change": _("Customer change"),
             "process_change": _("Process change"),

@@ -71,7 +71,9 @@ function slot(root, name) {
 }
 
 function time(iso) {
-  return iso ? new Date(iso).toLocaleString([], { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }) : "—";
+  // plant time, whatever zone the phone is set to (a leader's phone bought abroad, a test browser)
+  const style = { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZone: state.zone };
+  return iso ? new Date(iso).toLocaleString([], style) : "—";
 }
 
 function noticesFor(card) {

@@ -87,6 +87,16 @@ def test_leader_phone_receives_the_card_live_and_acknowledges_it(
     expect(card).to_have_count(1)  # arrived without a reload
     expect(card).to_contain_text(number)
     expect(card).to_contain_text(f"IM-{tag}")
+    shown_ops = card.locator("[data-slot=operations] li").first.inner_text()
+    with live_server.app.app_context():
+        stored = db.session.get(TaskCard, int(card.get_attribute("data-card-id")))
+        op_start = stored.work_order.operations[0].planned_start.isoformat() + "Z"
+    style = (
+        '{month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZone: "Asia/Shanghai"}'
+    )
+    in_plant_time = leader.evaluate(f"(iso) => new Date(iso).toLocaleString([], {style})", op_start)
+    assert leader.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") != "Asia/Shanghai"
+    assert in_plant_time in shown_ops  # the operation's start in plant time, not the browser's zone
     expect(leader.get_by_test_id("new-card-alert")).to_be_visible()
     expect(leader.locator("body")).to_have_attribute("data-cues", "1")
     screenshot(leader, "card-arrived")
@@ -98,7 +108,8 @@ def test_leader_phone_receives_the_card_live_and_acknowledges_it(
     # the same card delivered again (a replay racing a live push) is shown once, with no second cue
     with live_server.app.app_context():
         stored = db.session.execute(select(TaskCard).where(TaskCard.title.startswith(number))).scalar_one()
-        socketio.emit("task_card", card_payload(stored), to=f"team:{stored.team_id}")
+        server = live_server.app.extensions["socketio_server"]  # the live app's own (a sweep app may exist)
+        server.emit("task_card", card_payload(stored), to=f"team:{stored.team_id}", namespace="/")
         card_id = stored.id
     leader.wait_for_timeout(500)
     expect(card).to_have_count(1)
