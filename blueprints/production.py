@@ -9,7 +9,7 @@ from wtforms import SelectField
 
 from blueprints.access import roles_required
 from blueprints.order_forms import FIELD_LABELS, ActionForm
-from domain import clock, roles, stage_machine
+from domain import clock, quantity_format, roles, stage_machine
 from domain.errors import DomainError
 from domain.production import conversion, task_cards, work_orders
 from domain.production import models as m
@@ -123,6 +123,7 @@ def leader():
             "spec_change": _("Customer change"),
             "process_change": _("Process change"),
             "offline": _("No network: try again when the phone is online."),
+            "pieces": quantity_format.unit_name("pcs"),
             "first_article": {
                 "waiting": _(
                     "First article: up to {sample} good pieces before QC's first-article inspection "

@@ -70,6 +70,13 @@ function slot(root, name) {
   return root.querySelector(`[data-slot="${name}"]`);
 }
 
+const counting = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 3 });
+
+function pieces(value) {
+  // "12,000": separators as the page's language writes them (domain/quantity_format.py on pages)
+  return counting.format(Number(value));
+}
+
 function time(iso) {
   // plant time, whatever zone the phone is set to (a leader's phone bought abroad, a test browser)
   const style = { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZone: state.zone };
@@ -129,9 +136,9 @@ function renderCard(card) {
   slot(node, "title").textContent = card.title;
   slot(node, "status").textContent = state.labels[card.status] || card.status;
   slot(node, "order").textContent = `${card.work_order.order_number} · ${card.work_order.number}`;
-  slot(node, "quantity").textContent = card.quantity;
+  slot(node, "quantity").textContent = `${pieces(card.quantity)} ${state.texts.pieces}`;
   slot(node, "due").textContent = card.due_date || "—";
-  slot(node, "progress").textContent = `${card.work_order.good_qty} / ${card.work_order.scrap_qty}`;
+  slot(node, "progress").textContent = `${pieces(card.work_order.good_qty)} / ${pieces(card.work_order.scrap_qty)}`;
   slot(node, "note").textContent = card.note || "";
   slot(node, "note").hidden = !card.note;
   const stopped = card.status === "on_hold" || card.status === "cancelled";

@@ -87,6 +87,7 @@ def test_leader_phone_receives_the_card_live_and_acknowledges_it(
     expect(card).to_have_count(1)  # arrived without a reload
     expect(card).to_contain_text(number)
     expect(card).to_contain_text(f"IM-{tag}")
+    expect(card.locator("[data-slot=quantity]")).to_have_text("500 件")
     shown_ops = card.locator("[data-slot=operations] li").first.inner_text()
     with live_server.app.app_context():
         stored = db.session.get(TaskCard, int(card.get_attribute("data-card-id")))
@@ -234,11 +235,12 @@ def test_a_spec_change_rewrites_the_card_live_and_badges_the_warehouse_page(
     expect(badge).to_have_attribute("data-notice-count", "0")
 
     with live_server.app.app_context():
-        change = {"color_notes": "Pantone Cool Gray 9C"}
+        change = {"color_notes": "Pantone Cool Gray 9C", "quantity": 12000}
         today = order_service.plant_today()
         order_service.update_order(order_id, change, find_user(f"admin-{tag}"), today, "zh_CN", "客户改色")
 
     expect(card.locator("[data-slot=note]")).to_have_text("Pantone Cool Gray 9C")  # no reload
+    expect(card.locator("[data-slot=quantity]")).to_have_text("12,000 件")
     expect(card.get_by_test_id("card-notice")).to_contain_text("Pantone Cool Gray 9C")
     expect(badge).to_be_visible()
     expect(badge).to_have_text("1")
