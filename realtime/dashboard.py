@@ -14,12 +14,12 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from flask_login import current_user
-from flask_socketio import join_room
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
 from domain.order_service import SEE_ALL_ROLES
 from extensions import db, socketio
+from realtime import app_server, join
 
 ROOM = "dashboard"
 JOIN_EVENT = "dashboard_join"
@@ -100,7 +100,8 @@ class DashboardFeed:
 
     def _server(self):
         """This app's Socket.IO server (`socketio.server` is the last app's)."""
-        return self.app.extensions.get("socketio_server") or socketio.server
+        with self.app.app_context():
+            return app_server()
 
     def _has_audience(self) -> bool:
         if self.app.config.get("REDIS_URL"):
@@ -166,5 +167,5 @@ def _after_rollback(session) -> None:
 def on_join(_data: Any = None) -> dict[str, Any]:
     if not current_user.is_authenticated or not current_user.has_any_role(SEE_ALL_ROLES):
         return {"ok": False}
-    join_room(ROOM)
+    join(ROOM)
     return {"ok": True}

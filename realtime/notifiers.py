@@ -5,7 +5,7 @@ below sends them once the commit is done. domain/events/reactions.py holds the i
 import time
 from collections.abc import Iterator
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from sqlalchemy import select
 
 from domain import changes
@@ -29,6 +29,7 @@ from domain.production.card_payload import card_payload
 from domain.production.models import TaskCard, WorkOrder
 from domain.rush_orders import RushRequest
 from extensions import db, socketio
+from realtime import app_server
 
 CARD_EVENT = "task_card"  # a new card
 CARD_UPDATE_EVENT = "task_card_update"  # a card's status, text or quantities changed
@@ -50,11 +51,8 @@ def send(delivery: Delivery) -> None:
     """Through the Socket.IO server of the app that committed: a process holding two apps (tests, a
     tool beside the web app) must not send one app's events to the other's clients."""
     body = {**delivery.body, "pushed_at": time.time()} if delivery.name in STAMPED else delivery.body
-    server = current_app.extensions.get("socketio_server") if has_app_context() else None
-    if server is None:
-        socketio.emit(delivery.name, body, to=delivery.to)
-    else:
-        server.emit(delivery.name, body, to=delivery.to, namespace="/")
+    server = app_server() if has_app_context() else socketio.server
+    server.emit(delivery.name, body, to=delivery.to, namespace="/")
 
 
 add_channel(send)

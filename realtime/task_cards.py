@@ -10,11 +10,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room
 
 from domain.production import task_cards
 from domain.production.card_payload import card_payload
 from extensions import socketio
+from realtime import join
 from realtime.notifiers import team_room
 
 SUBSCRIBE_EVENT = "task_cards_subscribe"
@@ -33,7 +33,7 @@ def on_subscribe(data: Any = None) -> dict[str, Any]:
         return {"ok": False, "error": {"code": "validation_error", "message": message}}
     team_ids = task_cards.led_team_ids(current_user)
     for team_id in team_ids:
-        join_room(team_room(team_id))
+        join(team_room(team_id))
     cards = [card_payload(c) for c in task_cards.cards_after(team_ids, after)]
     return {"ok": True, "teams": team_ids, "cards": cards, "more": len(cards) == task_cards.REPLAY_LIMIT}
 

@@ -21,7 +21,7 @@ from domain.demo_plant import seed_demo_plant
 from domain.masterdata import Product
 from domain.roles import ALL_ROLES
 from domain.users import find_user
-from extensions import db
+from extensions import db, socketio
 from tests.browser.conftest import ARTIFACTS, PHONE, LiveServer
 from tests.conftest import TEST_CONFIG
 
@@ -40,6 +40,9 @@ SKIPPED = re.compile(
 def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
     """The app on the demo plant (`flask seed-demo`), served by threads like gunicorn does."""
     database = tmp_path_factory.mktemp("sweep") / "demo.sqlite"
+    # Flask-SocketIO serves one app per process: the session's live server gets its Socket.IO back
+    # after this module, or its phones would connect to this app's server.
+    live_server_of_the_session = socketio.server
     app = create_app(
         {**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
     )
@@ -56,6 +59,8 @@ def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
     thread.start()
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
+    if live_server_of_the_session is not None:
+        socketio.server = live_server_of_the_session
 
 
 def shape(path: str) -> str:

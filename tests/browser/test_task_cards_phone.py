@@ -14,7 +14,7 @@ from domain.orders import Order
 from domain.production.card_payload import card_payload
 from domain.production.models import Machine, TaskCard
 from domain.users import find_user
-from extensions import db, socketio
+from extensions import db
 from tests.browser.conftest import PHONE
 from tests.integration import order_data as data
 
@@ -161,8 +161,9 @@ def test_a_phone_that_was_offline_gets_the_missed_cards_in_order_once(phone: Bro
 
     phone.set_offline(True)  # the phone loses the network; the server drops its connection
     with live_server.app.app_context():
-        for sid, _ in list(socketio.server.manager.get_participants("/", f"team:{team_id}")):
-            socketio.server.disconnect(sid)
+        server = live_server.app.extensions["socketio_server"]
+        for sid, _ in list(server.manager.get_participants("/", f"team:{team_id}")):
+            server.disconnect(sid)
     expect(leader.get_by_test_id("live-status")).to_have_attribute("data-state", "offline")
     missed = [convert_in_server(live_server, order_id, f"plan-{tag}") for order_id in more]
     leader.wait_for_timeout(1500)  # reconnection attempts fail meanwhile
