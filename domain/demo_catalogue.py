@@ -203,6 +203,15 @@ SKUS = (
     _counted("PK-TRY-01", "黑色 PET 吸塑托盘 (20 格)", "material", "1.20", 3000, 2000),
 )
 SKU_BY_CODE = {sku.code: sku for sku in SKUS}
+# The colour each colour-specific material gives, in the words customers' notes use: a colour change
+# on an order swaps its masterbatch for the one of the new colour (domain/kitting/colour_swap.py).
+SKU_COLOURS = {
+    "MB-BK01": "黑色|black",
+    "MB-WH01": "白色|white",
+    "MB-GY01": "灰色|Cool Gray|grey|gray",
+    "MB-BL01": "蓝色|blue|2945C",
+    "PT-PU-BK": "黑色|black",
+}
 FINISHED_PER_PALLET = 2000  # moulded housings in cartons: pieces per pallet position
 
 COLOURS = {  # colour key → (masterbatch SKU, colorant text on the product)

@@ -18,6 +18,7 @@ from domain.demo_catalogue import (
     PEOPLE,
     PRODUCTS,
     SERVICE_POINTS,
+    SKU_COLOURS,
     SKUS,
     TEAMS,
     WAREHOUSES,
@@ -217,6 +218,7 @@ def _skus() -> dict[str, Sku]:
             kind=s.kind,
             safety_stock=Decimal(s.safety_stock),
             units_per_handling_unit=Decimal(s.per_pallet),
+            colour=SKU_COLOURS.get(s.code),
         )
         for s in SKUS
     }

@@ -19,6 +19,12 @@ class SkuOut(ma.Schema):
     units_per_handling_unit = decimal_out(
         description="how many of `unit` fill one handling unit (pallet position or m³) of capacity"
     )
+    colour = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "colour words of a colour-specific material, | between: a colour change swaps it"
+        },
+    )
     active = ma.fields.Boolean()
 
 

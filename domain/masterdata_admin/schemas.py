@@ -115,6 +115,7 @@ class SkuIn(ma.Schema):
     units_per_handling_unit = Amount(
         14, 3, load_default=Decimal(1), metadata={"label": _l("Units per pallet position (or m³)")}
     )
+    colour = _optional_text(_l("Colour it gives, as notes name it (e.g. 灰色|Cool Gray)"), 100)
 
 
 class WorkshopIn(ma.Schema):

@@ -53,13 +53,13 @@ def _follow_colour(work_order: m.WorkOrder, notes: str, notice: ChangeNotice, ac
         db.session.execute(
             select(Sku.id, Sku.colour)
             .join(BomLine, BomLine.sku_id == Sku.id)
-            .where(BomLine.bom_id == work_order.bom_version_id, Sku.colour.is_not(None))
+            .where(BomLine.bom_id == work_order.bom_version_id, Sku.colour.is_not(None), Sku.colour != "")
         )
     )
     if not colour_lines:
         return
     catalogue = db.session.execute(
-        select(Sku.id, Sku.colour).where(Sku.colour.is_not(None), Sku.active.is_(True))
+        select(Sku.id, Sku.colour).where(Sku.colour.is_not(None), Sku.colour != "", Sku.active.is_(True))
     )
     wanted = colour_swap.swaps(
         [colour_swap.ColourSku(i, c) for i, c in colour_lines],

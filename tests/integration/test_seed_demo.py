@@ -251,3 +251,31 @@ def test_seed_demo_gives_every_ohdi_term_for_each_past_month_since_the_first_shi
         assert month["ohdi"] is not None and 0 < month["ohdi"] <= 1
     # one notice nobody has read yet: it weighs on the running month's change response
     assert months[-1]["facts"]["changes_open"] == 1
+
+
+def test_a_colour_change_in_the_demo_swaps_the_masterbatch_of_the_work_order(runner, client, auth):
+    """The demo's masterbatch SKUs name their colours, so the example of DESIGN §3.0 works there:
+    a black order in production changed to Cool Gray gets the grey masterbatch on its material list."""
+    from domain.masterdata import BomLine, Sku
+    from domain.orders import Order
+    from domain.production.models import OPEN_WORK_ORDER, WorkOrder
+
+    seed(runner)
+    black = db.session.execute(select(Sku).where(Sku.code == "MB-BK01")).scalar_one()
+    work_order = db.session.execute(
+        select(WorkOrder)
+        .join(BomLine, BomLine.bom_id == WorkOrder.bom_version_id)
+        .join(Order, Order.id == WorkOrder.order_id)
+        .where(BomLine.sku_id == black.id, WorkOrder.status.in_(OPEN_WORK_ORDER), Order.stage != "on_hold")
+        .order_by(WorkOrder.id)
+        .limit(1)
+    ).scalar_one()
+    headers = auth.headers("sales")
+    patch = {"color_notes": "灰色 Pantone Cool Gray 9C，按新签样", "note": "客户改色"}
+    response = client.patch(f"/api/v1/orders/{work_order.order_id}", json=patch, headers=headers)
+    assert response.status_code == 200, response.json
+    kitting = client.get(
+        f"/api/v1/kitting/work-orders/{work_order.id}", headers=auth.headers("warehouse")
+    ).json
+    codes = [line["sku"] for line in kitting["lines"]]
+    assert "MB-GY01" in codes and "MB-BK01" not in codes
