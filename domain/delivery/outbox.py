@@ -126,6 +126,7 @@ def queue(kind: str, entity: int, message: Any, users: Iterable[User], team: Tea
     and one per team robot; `message()` composes the text."""
     users = [u for u in users if u.active]
     settings = _settings({u.id for u in users})
+    devices = _subscriptions({u.id for u in users})
     now = clock.plant_now()
     for user in users:
         mine = settings.get(user.id)
@@ -136,7 +137,7 @@ def queue(kind: str, entity: int, message: Any, users: Iterable[User], team: Tea
                 key = f"{kind}:{entity}:{WECOM_APP}:{user.id}"
                 _add(key, kind, WECOM_APP, user.wecom_userid, message(), user.id, held)
             if rules.wanted(kind, WEB_PUSH, muted):
-                for subscription_id in _subscriptions(user.id):
+                for subscription_id in devices.get(user.id, ()):
                     key = f"{kind}:{entity}:{WEB_PUSH}:{subscription_id}"
                     _add(key, kind, WEB_PUSH, str(subscription_id), message(), user.id, held)
     if team is not None and team.wecom_robot_key:
@@ -153,8 +154,15 @@ def _settings(user_ids: set[int]) -> dict[int, NotificationSetting]:
     return {row.user_id: row for row in db.session.scalars(query)}
 
 
-def _subscriptions(user_id: int) -> list[int]:
-    return list(db.session.scalars(select(PushSubscription.id).where(PushSubscription.user_id == user_id)))
+def _subscriptions(user_ids: set[int]) -> dict[int, list[int]]:
+    """user → the ids of their devices with Web Push on, in one query for all recipients."""
+    query = select(PushSubscription.user_id, PushSubscription.id).where(
+        PushSubscription.user_id.in_(user_ids)
+    )
+    found: dict[int, list[int]] = {}
+    for user_id, subscription_id in db.session.execute(query.order_by(PushSubscription.id)):
+        found.setdefault(user_id, []).append(subscription_id)
+    return found
 
 
 def _held_until(kind: str, setting: NotificationSetting | None, now: datetime) -> datetime | None:

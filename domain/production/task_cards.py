@@ -3,6 +3,7 @@ reconnect, and the four actions — acknowledge (已接收), start, report good/
 which moves the work order and, where it is the first or last, the order's stage."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from domain.transactions import write_transaction
 from extensions import db
 
 REPLAY_LIMIT = 200  # cards per answer; a phone told `more` asks again from the last card it got
+CANCELLED_SHOWN_FOR = timedelta(days=3)
 
 
 def led_team_ids(user: Any) -> list[int]:
@@ -54,12 +56,15 @@ def card_query():
 
 
 def open_cards(team_ids: list[int]) -> list[m.TaskCard]:
-    """What a leader's page shows on load: every card not finished yet, oldest first."""
+    """What a leader's page shows on load: every card not finished yet, oldest first; a card
+    cancelled with its order stays for CANCELLED_SHOWN_FOR so the leader sees why it went."""
     if not team_ids:
         return []
+    recently = m.TaskCard.stopped_at >= utcnow() - CANCELLED_SHOWN_FOR
     query = (
         card_query()
         .where(m.TaskCard.team_id.in_(team_ids), m.TaskCard.status != m.FINISHED)
+        .where(or_(m.TaskCard.status != m.CANCELLED, recently))
         .order_by(m.TaskCard.team_id, m.TaskCard.seq)
     )
     return list(db.session.execute(query).unique().scalars())

@@ -335,3 +335,18 @@ def test_the_order_history_shows_before_after_and_who_acknowledged_when(world):
     history = page[page.index('data-testid="change-history"') :]
     assert "carton" in history and "木托盘" in history
     assert "leader ✓" in history and 'data-testid="acknowledged-at"' in history
+
+
+def test_a_cancelled_card_stays_on_the_leaders_page_for_three_days_then_goes(world):
+    from datetime import timedelta
+
+    from domain.production.models import TaskCard
+
+    w = world
+    w.call("planner", "post", f"/orders/{w.a.id}/cancel", {"reason": "客户取消"})
+    assert w.card_of(w.wo_a["id"])["status"] == "cancelled"  # the leader sees why it went
+    card = db.session.get(TaskCard, w.card_a["id"])
+    card.stopped_at -= timedelta(days=3, minutes=1)
+    db.session.commit()
+    shown = [c["id"] for c in w.get("leader", "/task-cards")]
+    assert w.card_a["id"] not in shown and w.card_b["id"] in shown
