@@ -3,8 +3,8 @@
 import click
 from flask import Flask
 
+from demo.plant import seed_demo_plant
 from domain.clock import plant_today, plant_zone
-from domain.demo_plant import seed_demo_plant
 from domain.errors import DomainError
 from domain.roles import ALL_ROLES
 from domain.users import User, find_user

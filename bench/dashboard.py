@@ -31,11 +31,11 @@ from sqlalchemy import insert, text
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from domain.changes import ChangeNotice
-from domain.compliance_rules import OrderSubmission
 from domain.kpi import service
 from domain.masterdata import BomLine, BomVersion, Customer, Location, Product, Sku, Team, Warehouse, Workshop
-from domain.orders import PRIORITIES, Order, OrderStageEvent
+from domain.orders.changes import ChangeNotice
+from domain.orders.compliance_rules import OrderSubmission
+from domain.orders.models import PRIORITIES, Order, OrderStageEvent
 from domain.production.models import Machine, Operation, WorkOrder
 from domain.quality.inspections import FINAL, FIRST_ARTICLE, Inspection
 from domain.service.tickets import ServiceTicket

@@ -23,7 +23,7 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from domain.masterdata import Customer, Product
-from domain.orders import PRIORITIES, Order
+from domain.orders.models import PRIORITIES, Order
 from domain.stage_machine import STAGES
 from domain.users import User
 from extensions import db

@@ -1,4 +1,4 @@
-"""Bench: the order search box (domain/order_search.py) at 100,000 orders: any part of a number or
+"""Bench: the order search box (domain/orders/search.py) at 100,000 orders: any part of a number or
 PO, customer code, part of a name, pinyin initials, full pinyin, model; through the API as a phone
 calls it (first page of 50 with the exact total).
 
@@ -24,7 +24,7 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from domain.masterdata import Customer, Product
-from domain.orders import PRIORITIES, Order
+from domain.orders.models import PRIORITIES, Order
 from domain.search_text import search_key
 from domain.stage_machine import STAGES
 from domain.users import User, UserRole

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/recommend.py
 
-1. Hold-out accuracy: the 240 seeded tickets (domain/demo_service.py) are split 80/20 five times (five
+1. Hold-out accuracy: the 240 seeded tickets (demo/service.py) are split 80/20 five times (five
    shuffles); trained on 80%, each held-out ticket asks for 3 parts; a hit is the part actually used
    among them. Prints the top-1 and top-3 hit rates per split and overall, then the English subset's
    top-3 rate and how many recommendations held a part never used on the ticket's model (must be 0:
@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.demo_service import history
+from demo.service import history
 from domain.service.recommend import PartRecommender, PastTicket
 
 SEED = 20_240_601
@@ -96,8 +96,8 @@ def latency() -> None:
 
 def ticket_api() -> None:
     from app import create_app
+    from demo.plant import seed_demo_plant
     from domain.clock import plant_today, plant_zone
-    from domain.demo_plant import seed_demo_plant
     from domain.service.tickets import ServiceTicket
     from extensions import db
 

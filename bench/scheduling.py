@@ -111,8 +111,8 @@ def rows(name: str, problem: Problem, seconds: float) -> list[str]:
 def demo_plant() -> Problem:
     """The demo plant's open operations, as the re-plan would see them (SQLite, seeded fresh)."""
     from app import create_app
+    from demo.plant import seed_demo_plant
     from domain.clock import plant_today, plant_zone
-    from domain.demo_plant import seed_demo_plant
     from domain.scheduling import replan
     from extensions import db
 

@@ -31,7 +31,7 @@ from app import create_app
 from domain.exchange.order_import import import_orders
 from domain.exchange.order_sheet import ORDER_COLUMNS
 from domain.masterdata import BomVersion, Customer, PriceListEntry, Product
-from domain.orders import FLAME_GRADES, Order
+from domain.orders.models import FLAME_GRADES, Order
 from domain.users import User
 from extensions import db
 

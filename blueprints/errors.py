@@ -10,7 +10,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from blueprints.access import is_api_request
-from domain.errors import DomainError
+from domain.errors import LEAF_REFUSALS, DomainError, from_leaf
 from domain.validation_messages import flatten
 from extensions import db
 
@@ -107,6 +107,11 @@ def handle_domain(error: DomainError):
     return error_response(error.status, error.code, error.message, error.fields, details=error.details)
 
 
+def handle_leaf(error: Exception):
+    """A refusal of scanning/ or geofence/ that reached a view untranslated: the same answer."""
+    return handle_domain(from_leaf(error))
+
+
 def handle_csrf(error: CSRFError):
     return error_response(400, "csrf_failed", _("The form expired; please reload the page and try again."))
 
@@ -147,5 +152,7 @@ def register(app: Flask) -> None:
     app.teardown_appcontext(_forget_session)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(DomainError, handle_domain)
+    for leaf_error in LEAF_REFUSALS:
+        app.register_error_handler(leaf_error, handle_leaf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

@@ -14,10 +14,11 @@ from flask_login import current_user
 from blueprints.access import roles_required
 from domain import audit, roles
 from domain.errors import DomainError
+from domain.labels import targets
+from domain.labels.reading import read_label
 from extensions import db
-from scanning import label_targets
 from scanning.label_signing import current_key, location_label_url
-from scanning.labels import LOCATION, LOT, SKU, WORK_ORDER, Label, parse_label, public_base
+from scanning.labels import LOCATION, LOT, SKU, WORK_ORDER, Label, public_base
 
 bp = Blueprint("label_links", __name__, url_prefix="/s")
 STOCK_READERS = frozenset({roles.WAREHOUSE, roles.PLANNER, roles.ADMIN, roles.LEADER, roles.QC})
@@ -41,7 +42,7 @@ def _read(kind: str, rest: str) -> Label:
     sign-in redirect), the decoded path is read instead: SKU and order numbers keep their slashes,
     and a lot label's SKU is the longest known SKU code in front."""
     try:
-        label = parse_label(_raw_path())
+        label = read_label(_raw_path())
     except DomainError as error:
         if error.code != "invalid_label":
             raise  # a forged location label: refused, with its message
@@ -51,7 +52,7 @@ def _read(kind: str, rest: str) -> Label:
     segments = [segment for segment in rest.split("/") if segment]
     text = request.path
     if kind == LOT:
-        split = label_targets.split_lot_path(segments)
+        split = targets.split_lot_path(segments)
         if split is None:
             raise DomainError(
                 "invalid_label", _("This label of Order Helper is incomplete or damaged; print it again.")
@@ -76,7 +77,7 @@ def location(token: str):
         audit.record("label_refused", "location_label", None, {"path": _raw_path()[:200]}, actor=current_user)
         db.session.commit()
         raise refusal
-    found, lines = label_targets.location(location_id)
+    found, lines = targets.location(location_id)
     if found is None:
         raise DomainError(
             "unknown_location",
@@ -111,7 +112,7 @@ def lot(rest: str):
 
 def _stock_page(label: Label):
     code, lot_code = label.ids["sku"], label.ids.get("lot")
-    stock = label_targets.sku_stock(code, lot_code)
+    stock = targets.sku_stock(code, lot_code)
     trace_url = None
     if lot_code and "quality.trace_page" in current_app.view_functions:
         trace_url = url_for("quality.trace_page", lot=lot_code, sku=code)
@@ -130,10 +131,10 @@ def _stock_page(label: Label):
 @roles_required()
 def work_order(number: str):
     number = _read(WORK_ORDER, number).ids["work_order"]
-    found = label_targets.work_order(number)
+    found = targets.work_order(number)
     if found is not None and _may(WORK_ORDER_READERS):
         return redirect(url_for("production.work_order", work_order_id=found.id))
-    order_id = None if found is not None else label_targets.sales_order_id(number)
+    order_id = None if found is not None else targets.sales_order_id(number)
     if order_id is not None:
         return redirect(url_for("orders.detail", order_id=order_id))
     search_url = (

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from blueprints.access import roles_required
 from domain import roles
 from domain.errors import DomainError
+from domain.labels import sheet_cards
 from domain.masterdata import Location
 from extensions import db
 from scanning import sheets
@@ -44,7 +45,7 @@ def index():
     return render_template(
         "labels/index.html",
         formats=sheets.FORMATS.values(),
-        warehouses=sheets.warehouses(),
+        warehouses=sheet_cards.warehouses(),
         can_locations=current_user.has_any_role(set(LOCATION_PRINTERS)),
         can_items=current_user.has_any_role(set(ITEM_PRINTERS)),
         number_kinds=sheets.NUMBER_KINDS,
@@ -56,14 +57,16 @@ def index():
 def locations():
     warehouse = request.args.get("warehouse", "")
     ids = [int(i) for i in request.args.getlist("id") if i.isdigit()]
-    cards = sheets.location_cards(public_base(), current_key(), warehouse, ids)
+    cards = sheet_cards.location_cards(public_base(), current_key(), warehouse, ids)
     return _sheet(cards, _("Location labels %(warehouse)s", warehouse=warehouse))
 
 
 @bp.get("/skus")
 @roles_required(*ITEM_PRINTERS)
 def skus():
-    cards = sheets.sku_cards(public_base(), request.args.getlist("code"), request.args.get("q", "").strip())
+    cards = sheet_cards.sku_cards(
+        public_base(), request.args.getlist("code"), request.args.get("q", "").strip()
+    )
     return _sheet(cards, _("SKU labels"))
 
 
@@ -71,7 +74,7 @@ def skus():
 @roles_required(*ITEM_PRINTERS)
 def lots():
     args = {key: request.args.get(key, "").strip() for key in ("warehouse", "sku", "lot")}
-    cards = sheets.lot_cards(public_base(), args["warehouse"], args["sku"], args["lot"])
+    cards = sheet_cards.lot_cards(public_base(), args["warehouse"], args["sku"], args["lot"])
     return _sheet(cards, _("Lot labels"))
 
 

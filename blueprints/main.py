@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from blueprints import role_cards
 from blueprints.access import roles_required
-from domain import changes, roles
+from domain import roles
+from domain.orders import changes
 from domain.stage_machine import STAGE_LABELS
 
 bp = Blueprint("main", __name__)

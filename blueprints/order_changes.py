@@ -14,9 +14,10 @@ from wtforms.validators import DataRequired, Length
 from blueprints.access import roles_required
 from blueprints.admin.refusals import show_on_form
 from blueprints.order_forms import ActionForm
-from domain import changes, roles
+from domain import roles
 from domain.errors import DomainError
 from domain.masterdata import Product
+from domain.orders import changes
 from extensions import db
 
 bp = Blueprint("order_changes", __name__, url_prefix="/changes")

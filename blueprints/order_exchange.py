@@ -21,11 +21,12 @@ from flask_wtf.file import FileField, FileRequired
 
 from blueprints.access import roles_required
 from blueprints.api.orders import locale
-from domain import order_service, roles
+from domain import roles
 from domain.errors import DomainError
 from domain.exchange import import_jobs
 from domain.exchange.order_export import blank_template, visible_orders, write_orders
-from domain.order_service import ORDER_ROLES, SEE_ALL_ROLES
+from domain.orders import service as order_service
+from domain.orders.service import ORDER_ROLES, SEE_ALL_ROLES
 
 bp = Blueprint("order_exchange", __name__, url_prefix="/orders/excel")
 

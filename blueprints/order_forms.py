@@ -10,7 +10,7 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from domain.drawings import MAX_BYTES
-from domain.orders import FLAME_GRADES, PRIORITIES
+from domain.orders.models import FLAME_GRADES, PRIORITIES
 from domain.stage_machine import STAGE_LABELS, STAGES
 
 # How the order's fields are named on pages (change records, failed rules, history).

@@ -14,11 +14,11 @@ from wtforms.validators import DataRequired, Length
 from blueprints.access import roles_required
 from blueprints.admin.refusals import show_on_form
 from blueprints.order_forms import FIELD_LABELS
-from domain import compliance_rules, rush_orders
-from domain.compliance import REQUIRABLE_FIELDS
 from domain.errors import DomainError
+from domain.orders import compliance_rules, rush_requests
+from domain.orders.compliance import REQUIRABLE_FIELDS
+from domain.orders.rush_score import DIMENSIONS
 from domain.roles import ADMIN
-from domain.rush_score import DIMENSIONS
 from extensions import db
 
 bp = Blueprint("order_rules_admin", __name__, url_prefix="/admin/order-rules")
@@ -48,7 +48,7 @@ def index():
         "forms": forms,
         "new_form": RequiredRuleForm(prefix="new"),
         "rates": compliance_rules.missing_information_rate(12),
-        "settings": rush_orders.load_settings(),
+        "settings": rush_requests.load_settings(),
         "dimensions": DIMENSIONS,
     }
     return render_template("orders/rules.html", **context)
@@ -99,7 +99,7 @@ def rush_settings():
         abort(400)
     try:
         data = _settings_from_form()
-        rush_orders.save_settings(data, current_user)
+        rush_requests.save_settings(data, current_user)
     except DomainError as error:
         db.session.rollback()
         problems = "; ".join(error.fields.values()) or error.message

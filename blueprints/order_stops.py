@@ -1,5 +1,5 @@
 """Cancel, hold and resume an order from its page (DESIGN §3, §3.0): the page says what the stop will
-reach, asks for the reason and a confirmation; domain/order_stops.py does it in one transaction."""
+reach, asks for the reason and a confirmation; domain/orders/stops.py does it in one transaction."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,8 +12,10 @@ from wtforms.validators import DataRequired, Length
 from blueprints.access import roles_required
 from blueprints.admin.refusals import show_on_form
 from blueprints.order_forms import ActionForm
-from domain import order_service, order_stops, stage_machine
+from domain import stage_machine
 from domain.errors import DomainError
+from domain.orders import service as order_service
+from domain.orders import stops as order_stops
 
 bp = Blueprint("order_stops", __name__, url_prefix="/orders")
 

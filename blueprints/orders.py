@@ -11,21 +11,15 @@ from blueprints.access import roles_required
 from blueprints.admin.refusals import show_on_form
 from blueprints.api.orders import locale, send_drawing, upload_dir
 from blueprints.order_forms import FIELD_LABELS, ActionForm, FilterForm, OrderForm, TransitionForm, plain
-from domain import (
-    changes,
-    drawings,
-    order_history,
-    order_list,
-    order_service,
-    order_stops,
-    quantity_format,
-    roles,
-    rush_orders,
-    stage_machine,
-)
+from domain import drawings, quantity_format, roles, stage_machine
 from domain.errors import DomainError
 from domain.masterdata import Customer, Product
-from domain.order_service import DRAWING_ROLES, ORDER_ROLES, TRANSITION_ROLES
+from domain.orders import changes, rush_requests
+from domain.orders import history as order_history
+from domain.orders import listing as order_list
+from domain.orders import service as order_service
+from domain.orders import stops as order_stops
+from domain.orders.service import DRAWING_ROLES, ORDER_ROLES, TRANSITION_ROLES
 from domain.scheduling import replan
 from extensions import db
 
@@ -235,7 +229,7 @@ def detail(order_id: int):
         "highlight": changes.unacknowledged_fields(notices, current_user.id),
         "audit": order_history.audit_entries(order.id, with_prices=show_prices),
         "submissions": order_history.submissions_of(order.id),
-        "rush_requests": rush_orders.list_requests(order_id=order.id),
+        "rush_requests": rush_requests.list_requests(order_id=order.id),
         "planned": replan.planned_finish(order.id, order.due_date),
         "moves": moves,
         "may_edit": current_user.has_any_role(WRITERS) and order.stage not in stage_machine.FINAL_STAGES,
@@ -243,7 +237,7 @@ def detail(order_id: int):
         and stage_machine.may_resume_to(order.held_from)
         and order_stops.may_hold(current_user.roles),
         "may_rush": current_user.has_any_role(WRITERS)
-        and order.stage in rush_orders.RUSHABLE_STAGES
+        and order.stage in rush_requests.RUSHABLE_STAGES
         and not order.is_rush,
         "action_form": ActionForm(),
         "transition_form": TransitionForm(),

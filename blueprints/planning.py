@@ -8,7 +8,7 @@ from sqlalchemy import select
 from blueprints.access import roles_required
 from domain import roles
 from domain.masterdata import Workshop
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from extensions import db
 

@@ -20,12 +20,13 @@ from sqlalchemy import func, select
 from blueprints.access import roles_required
 from blueprints.api.lots import label_url
 from blueprints.api.quality import photo_dir
-from domain import order_service, roles, stage_machine
+from domain import roles, stage_machine
 from domain.clock import utcnow
 from domain.errors import DomainError
 from domain.kitting import service as kitting
 from domain.masterdata import Product
-from domain.orders import Order
+from domain.orders import service as order_service
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.quality import defect_service, inspection_service, stage_gate, trace
 from domain.quality.first_pass_yield import first_pass_yield
@@ -37,7 +38,7 @@ from domain.quality.inspections import (
     InspectionChecklist,
 )
 from domain.quality.lots import Lot
-from domain.stock.quantity import plain
+from domain.quantities import plain
 from extensions import db
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")

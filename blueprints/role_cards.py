@@ -10,12 +10,13 @@ from flask_babel import ngettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from domain import changes, clock, quantity_format, roles
+from domain import clock, quantity_format, roles
 from domain.adoption import entry_errors
 from domain.clock import utcnow
 from domain.masterdata import Location, Team, Warehouse, Workshop
-from domain.orders import Order, OrderStageEvent
-from domain.rush_orders import PENDING_VP, RushRequest
+from domain.orders import changes
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.rush_requests import PENDING_VP, RushRequest
 from domain.stage_machine import OPEN_STAGES, STAGE_LABELS
 from domain.users import User
 from extensions import db

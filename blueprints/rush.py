@@ -11,9 +11,11 @@ from wtforms.validators import DataRequired, Length
 
 from blueprints.access import roles_required
 from blueprints.admin.refusals import show_on_form
-from domain import order_service, roles, rush_orders
+from domain import roles
 from domain.errors import DomainError
-from domain.rush_score import COMPLEXITY, CUSTOMER, MARGIN, MATERIAL, URGENCY
+from domain.orders import rush_requests
+from domain.orders import service as order_service
+from domain.orders.rush_score import COMPLEXITY, CUSTOMER, MARGIN, MATERIAL, URGENCY
 
 bp = Blueprint("rush", __name__, url_prefix="/rush")
 
@@ -26,10 +28,10 @@ DIMENSION_LABELS = {
     MATERIAL: _l("Material availability"),
 }
 STATUS_LABELS = {
-    rush_orders.OPEN: _l("Opened at once"),
-    rush_orders.PENDING_VP: _l("Waiting for the VP"),
-    rush_orders.APPROVED: _l("Approved by the VP"),
-    rush_orders.REJECTED: _l("Rejected by the VP"),
+    rush_requests.OPEN: _l("Opened at once"),
+    rush_requests.PENDING_VP: _l("Waiting for the VP"),
+    rush_requests.APPROVED: _l("Approved by the VP"),
+    rush_requests.REJECTED: _l("Rejected by the VP"),
 }
 
 
@@ -42,7 +44,7 @@ class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Comment for the sales team"), validators=[DataRequired(), Length(max=1000)])
 
 
-def explained_for_user(rush: rush_orders.RushRequest):
+def explained_for_user(rush: rush_requests.RushRequest):
     """The rush score as the signed-in user may read it: the margin's figures only for the price roles."""
     score = rush.explained()
     if roles.sees_prices(current_user):
@@ -59,9 +61,11 @@ def _labels() -> dict:
 @roles_required(*READERS)
 def index():
     status = request.args.get("status") or None
-    if status not in (None, *rush_orders.STATUSES):
+    if status not in (None, *rush_requests.STATUSES):
         status = None
-    requests = [r for r in rush_orders.list_requests(status) if order_service.may_view(current_user, r.order)]
+    requests = [
+        r for r in rush_requests.list_requests(status) if order_service.may_view(current_user, r.order)
+    ]
     return render_template("orders/rush_list.html", requests=requests, status=status)
 
 
@@ -71,9 +75,9 @@ def new(order_id: int):
     order = order_service.get_order(order_id, current_user)
     form = RushForm(data={"requested_due_date": order.due_date} if request.method == "GET" else None)
     if form.validate_on_submit():
-        ask = rush_orders.RushAsk(order.id, form.requested_due_date.data, form.reason.data or "")
+        ask = rush_requests.RushAsk(order.id, form.requested_due_date.data, form.reason.data or "")
         try:
-            rush = rush_orders.request_rush(ask, current_user, order_service.plant_today())
+            rush = rush_requests.request_rush(ask, current_user, order_service.plant_today())
         except DomainError as error:
             show_on_form(form, error)
         else:
@@ -85,8 +89,8 @@ def new(order_id: int):
 @roles_required(*READERS)
 def detail(request_id: int):
     rush = _visible(request_id)
-    pending = rush.status == rush_orders.PENDING_VP
-    delayed = [d.as_dict() for d in rush_orders.current_delays(rush)] if pending else (rush.delayed or [])
+    pending = rush.status == rush_requests.PENDING_VP
+    delayed = [d.as_dict() for d in rush_requests.current_delays(rush)] if pending else (rush.delayed or [])
     context = {
         "rush": rush,
         "score": explained_for_user(rush),
@@ -106,7 +110,7 @@ def decide(request_id: int):
         abort(400)
     if form.validate_on_submit():
         try:
-            rush_orders.decide(rush.id, approve, form.comment.data, current_user)
+            rush_requests.decide(rush.id, approve, form.comment.data, current_user)
         except DomainError as error:
             show_on_form(form, error)
         else:
@@ -116,15 +120,15 @@ def decide(request_id: int):
     context = {
         "rush": rush,
         "score": explained_for_user(rush),
-        "delayed": rush_orders.current_delays(rush),
+        "delayed": rush_requests.current_delays(rush),
         "form": form,
     }
     context["delayed"] = [d.as_dict() for d in context["delayed"]]
     return render_template("orders/rush_detail.html", **context), 422
 
 
-def _visible(request_id: int) -> rush_orders.RushRequest:
-    rush = rush_orders.get_request(request_id)
+def _visible(request_id: int) -> rush_requests.RushRequest:
+    rush = rush_requests.get_request(request_id)
     if not order_service.may_view(current_user, rush.order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
     return rush

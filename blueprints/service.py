@@ -188,7 +188,7 @@ def serial_page(serial: str):
 
 def _serial_facts(facts) -> dict:
     from domain.masterdata import Product
-    from domain.orders import Order
+    from domain.orders.models import Order
 
     def get(model, ident):
         return db.session.get(model, ident) if ident else None

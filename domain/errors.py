@@ -1,6 +1,12 @@
 """One error type for every domain refusal; blueprints/errors.py maps it to HTTP in one place."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask_babel import gettext as _
+
+from geofence.errors import FenceRefused
+from scanning.errors import LabelRefused
 
 
 class DomainError(Exception):
@@ -29,3 +35,20 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+LEAF_REFUSALS = (FenceRefused, LabelRefused)  # the pure leaves' own exceptions, same shape as ours
+
+
+def from_leaf(error: FenceRefused | LabelRefused) -> DomainError:
+    return DomainError(error.code, error.message, error.fields, error.status)
+
+
+@contextmanager
+def leaf_refusals() -> Iterator[None]:
+    """Around a call into scanning/ or geofence/: their refusal becomes a DomainError, which the
+    callers up the stack (a batch of offline scans, the error handler) already know how to report."""
+    try:
+        yield
+    except LEAF_REFUSALS as error:
+        raise from_leaf(error) from error

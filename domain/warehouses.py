@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 
 from domain import audit
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, NotFound, leaf_refusals
 from domain.masterdata import Warehouse
 from domain.search_text import contains
 from extensions import db
@@ -144,7 +144,10 @@ def set_fence(warehouse_id: int, fence_source: Any, actor: Any) -> Warehouse:
 
 
 def _fence(source: Any) -> dict[str, Any] | None:
-    return None if source is None else parse_fence(source)
+    if source is None:
+        return None
+    with leaf_refusals():
+        return parse_fence(source)
 
 
 def _apply(warehouse: Warehouse, data: WarehouseInput) -> None:

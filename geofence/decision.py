@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from domain.errors import DomainError
+from geofence.errors import FenceRefused
 from geofence.prepared import MetricFence
 
 MAX_ACCURACY_M = 30.0  # a fix vaguer than this cannot tell one yard from the next street
@@ -35,10 +35,10 @@ def decide(fence: MetricFence, lon: float, lat: float, accuracy_m: float) -> Fen
 def require_on_site(
     fence: MetricFence, lon: float, lat: float, accuracy_m: float, place: str
 ) -> FenceDecision:
-    """`decide`, raising the refusal as a DomainError that tells the worker what to do about it."""
+    """`decide`, raising the refusal as a FenceRefused that tells the worker what to do about it."""
     decision = decide(fence, lon, lat, accuracy_m)
     if decision.code == "gps_inaccurate":
-        raise DomainError(
+        raise FenceRefused(
             "gps_inaccurate",
             _(
                 "The GPS fix is only accurate to %(accuracy)s m; %(max)s m or better is needed. "
@@ -49,7 +49,7 @@ def require_on_site(
             {"gps": _("accuracy %(accuracy)s m", accuracy=_metres(accuracy_m))},
         )
     if decision.code == "outside_geofence":
-        raise DomainError(
+        raise FenceRefused(
             "outside_geofence",
             _(
                 "You are %(distance)s m outside the fence of %(place)s (GPS accuracy %(accuracy)s m).",

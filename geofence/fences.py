@@ -9,7 +9,7 @@ from shapely.geometry import MultiPoint, Polygon
 from shapely.geometry.polygon import orient
 from shapely.validation import explain_validity
 
-from domain.errors import DomainError
+from geofence.errors import FenceRefused
 
 MAX_ACROSS_M = 50_000  # a warehouse yard wider than this is a typo (a swapped or mistyped coordinate)
 DECIMALS = 7  # ~1 cm at the equator: finer digits are GPS noise, and rounding keeps the stored JSON small
@@ -22,7 +22,7 @@ def parse_fence(
     source: str | bytes | dict[str, Any], *, max_across_m: float = MAX_ACROSS_M
 ) -> dict[str, Any]:
     """GeoJSON text or dict (a Polygon, a Feature with one, or a FeatureCollection of exactly one) →
-    the normalised Polygon dict to store in Warehouse.fence; any problem is a DomainError naming it."""
+    the normalised Polygon dict to store in Warehouse.fence; any problem is a FenceRefused naming it."""
     geometry = _polygon_geometry(_load(source))
     rings = [_ring(raw, index) for index, raw in enumerate(_rings(geometry))]
     polygon = Polygon(rings[0], rings[1:])
@@ -51,8 +51,8 @@ def across_m(polygon: Polygon) -> float:
     return max(math.dist(a, b) for a in hull for b in hull)
 
 
-def _refuse(code: str, message: str) -> DomainError:
-    return DomainError(code, message, {"fence": message})
+def _refuse(code: str, message: str) -> FenceRefused:
+    return FenceRefused(code, message, {"fence": message})
 
 
 def _load(source: str | bytes | dict[str, Any]) -> Any:

@@ -7,8 +7,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from domain import changes
 from domain.errors import DomainError
+from domain.orders import changes
 from extensions import db, socketio
 
 ACK_EVENT = "change_ack"

@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
-from domain.order_service import SEE_ALL_ROLES
+from domain.orders.service import SEE_ALL_ROLES
 from extensions import db, socketio
 from realtime import app_server, join
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from flask import has_app_context
 from sqlalchemy import select
 
-from domain import changes
 from domain.events import Delivery, add_channel, notifies_on
 from domain.events.types import (
     FirstArticleRequested,
@@ -23,11 +22,12 @@ from domain.events.types import (
     TaskCardChanged,
     WorkOrderConverted,
 )
-from domain.orders import Order
+from domain.orders import changes
+from domain.orders.models import Order
+from domain.orders.rush_requests import RushRequest
 from domain.production import task_cards
 from domain.production.card_payload import card_payload
 from domain.production.models import TaskCard, WorkOrder
-from domain.rush_orders import RushRequest
 from extensions import db, socketio
 from realtime import app_server
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from domain.errors import DomainError
+from scanning.errors import LabelRefused
 
 # What phones and scanners upload; anything else (a PDF, a HEIC the browser did not convert, a text
 # file) is refused by its first bytes before Pillow parses anything.
@@ -50,7 +50,7 @@ def open_photo(data: bytes) -> Image.Image:
     """The photo as a greyscale picture the right way up, or a refusal a worker can act on."""
     kind = image_format(data or b"")
     if kind is None:
-        raise DomainError(
+        raise LabelRefused(
             "not_an_image",
             _("This file is not a photo; take a JPEG or PNG picture of the label."),
             {"photo": _("not a JPEG, PNG, WebP, GIF, BMP or TIFF image")},
@@ -69,14 +69,14 @@ def open_photo(data: bytes) -> Image.Image:
                 image.draft("L", (round(image.width * scale), round(image.height * scale)))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise DomainError(
+        raise LabelRefused(
             "image_too_large",
             _("This picture has too many pixels (at most %(mp)d megapixels).", mp=MAX_PIXELS // 1_000_000),
             {"photo": _("too many pixels")},
             status=413,
         ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise DomainError(
+        raise LabelRefused(
             "unreadable_image",
             _("This picture is damaged or cut off; take the photo again."),
             {"photo": _("the image data is damaged")},
@@ -195,7 +195,7 @@ def read_codes(picture: Image.Image, reworks: tuple[Attempt, ...] = REWORKS) -> 
 
 def decode(image_bytes: bytes) -> list[str]:
     """The text of every code found in a photo, the app's own labels first. A file that is not an
-    image, or one with too many pixels, is refused with a DomainError (`not_an_image`,
+    image, or one with too many pixels, is refused with a LabelRefused (`not_an_image`,
     `unreadable_image`, `image_too_large`); a photo without a code gives an empty list."""
     return read_codes(open_photo(image_bytes))
 

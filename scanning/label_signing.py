@@ -21,7 +21,7 @@ from urllib.parse import quote
 from flask import current_app
 from flask_babel import gettext as _
 
-from domain.errors import DomainError
+from scanning.errors import LabelRefused
 
 LOCATION = "loc"
 SIGNATURE_BYTES = 8
@@ -64,7 +64,7 @@ def read_location_label(key: bytes, scanned: str) -> int:
     match = _TOKEN.search((scanned or "").strip().split("?", 1)[0].split("#", 1)[0])
     if match and hmac.compare_digest(match.group(2), signature(key, LOCATION, int(match.group(1)))):
         return int(match.group(1))
-    raise DomainError(
+    raise LabelRefused(
         "invalid_location_label",
         _("This is not a location label of this system; scan the printed label on the rack."),
         {"location_label": _("not a valid location label")},

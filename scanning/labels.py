@@ -37,7 +37,7 @@ Reading rules (``parse_label``):
 - The part before ``/s/`` must be this app's base (``PUBLIC_BASE_URL`` or the address the request came
   to), or empty (a bare path ``/s/sku/PP-H1200`` typed by hand). A location label is also this app's when
   it comes from another address but its signature checks (labels printed before the address changed).
-- A location label of this app whose signature does not check raises ``DomainError`` with code
+- A location label of this app whose signature does not check raises ``LabelRefused`` with code
   ``invalid_location_label`` (a hand-made or altered label): show the message, never move stock on it.
 - A segment count that does not fit the kind (``/s/lot/PP-H1200`` without a lot) is refused with
   ``invalid_label``.
@@ -56,7 +56,7 @@ from urllib.parse import quote, unquote, urlsplit
 from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import gettext as _
 
-from domain.errors import DomainError
+from scanning.errors import LabelRefused
 from scanning.label_signing import current_key, location_label_url, read_location_label
 
 LOCATION, SKU, LOT, WORK_ORDER, SERIAL = "loc", "sku", "lot", "wo", "sn"
@@ -105,8 +105,8 @@ def _normal_base(base: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
-def _invalid_label() -> DomainError:
-    return DomainError(
+def _invalid_label() -> LabelRefused:
+    return LabelRefused(
         "invalid_label",
         _("This label of Order Helper is incomplete or damaged; print it again."),
         {"label": _("not a valid label")},
@@ -137,7 +137,7 @@ def read_label(text: str, key: bytes, bases: tuple[str, ...] = ()) -> Label | No
 def _read_location(text: str, clean: str, key: bytes, ours: bool) -> Label | None:
     try:
         location_id = read_location_label(key, clean)
-    except DomainError:
+    except LabelRefused:
         if ours:
             raise
         return None  # another site's /s/loc/ URL: not ours, not a forgery of ours

@@ -4,8 +4,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from domain.errors import DomainError
 from scanning.decoding import decode
+from scanning.errors import LabelRefused
 from scanning.labels import parse_label
 
 
@@ -15,7 +15,7 @@ def sort_codes(codes: list[str]) -> dict[str, Any]:
     for text in codes:
         try:
             label = parse_label(text)
-        except DomainError as error:
+        except LabelRefused as error:
             refused.append({"text": text, "code": error.code, "message": error.message})
             continue
         if label is None:
@@ -28,7 +28,7 @@ def sort_codes(codes: list[str]) -> dict[str, Any]:
 def read_photo(data: bytes) -> dict[str, Any]:
     codes = decode(data)
     if not codes:
-        raise DomainError(
+        raise LabelRefused(
             "no_code_found",
             _("No code was found in the photo. Hold the phone closer, steady, and avoid glare."),
             {"photo": _("no code found")},

@@ -10,8 +10,10 @@ from blueprints.access import roles_required
 from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
-from domain import changes, order_service, roles
+from domain import roles
 from domain.errors import DomainError
+from domain.orders import changes
+from domain.orders import service as order_service
 
 blp = Blueprint(
     "api_changes", __name__, url_prefix="/changes", description="Changes to acknowledge (变更响应)"

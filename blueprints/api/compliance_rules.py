@@ -6,8 +6,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
-from domain import compliance_rules, roles
-from domain.compliance import REQUIRABLE_FIELDS
+from domain import roles
+from domain.orders import compliance_rules
+from domain.orders.compliance import REQUIRABLE_FIELDS
 
 blp = Blueprint(
     "api_compliance_rules", __name__, url_prefix="/compliance-rules", description="Order compliance rules"

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from domain.kpi import service
-from domain.order_service import SEE_ALL_ROLES
+from domain.orders.service import SEE_ALL_ROLES
 
 blp = Blueprint("api_dashboard", __name__, url_prefix="/dashboard", description="Dashboards (看板)")
 kpi_blp = Blueprint("api_kpi", __name__, url_prefix="/kpi", description="Monthly KPIs: OHDI and more")

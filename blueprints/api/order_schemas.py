@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from blueprints.api.fields import UtcDateTime
 from domain import roles
-from domain.orders import FLAME_GRADES, PRIORITIES
+from domain.orders.input_schema import OrderCreateIn, OrderFields  # noqa: F401  (served as the API's)
+from domain.orders.models import PRIORITIES
 from domain.stage_machine import ON_HOLD, STAGES, allowed_next
 
 Text = ma.fields.String
@@ -21,24 +22,6 @@ class Extended:
 
     def __getattr__(self, name: str):
         return getattr(self._base, name)
-
-
-class OrderFields(ma.Schema):
-    quantity = ma.fields.Decimal(places=3, validate=ma.validate.Range(min=0, max=10**10))
-    unit_price = ma.fields.Decimal(places=4, allow_none=True, validate=ma.validate.Range(min=0, max=10**9))
-    price_override_reason = Text(allow_none=True, validate=ma.validate.Length(max=200))
-    due_date = ma.fields.Date()
-    priority = Text(validate=ma.validate.OneOf(PRIORITIES))
-    flame_grade = Text(allow_none=True, validate=ma.validate.OneOf([*FLAME_GRADES, ""]))
-    packaging = Text(allow_none=True, validate=ma.validate.Length(max=200))
-    color_notes = Text(allow_none=True, validate=ma.validate.Length(max=500))
-    original_ref = Text(allow_none=True, validate=ma.validate.Length(max=64))
-
-
-class OrderCreateIn(OrderFields):
-    customer_code = Text(required=True, validate=ma.validate.Length(min=1, max=32))
-    product_model = Text(required=True, validate=ma.validate.Length(min=1, max=64))
-    due_date = ma.fields.Date(required=True)
 
 
 class OrderPatchIn(OrderFields):

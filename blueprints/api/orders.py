@@ -9,8 +9,13 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from blueprints.api import order_schemas as s
-from domain import compliance_rules, drawings, order_history, order_list, order_service, order_stops, roles
-from domain.order_service import DRAWING_ROLES, ORDER_ROLES, TRANSITION_ROLES
+from domain import drawings, roles
+from domain.orders import compliance_rules
+from domain.orders import history as order_history
+from domain.orders import listing as order_list
+from domain.orders import service as order_service
+from domain.orders import stops as order_stops
+from domain.orders.service import DRAWING_ROLES, ORDER_ROLES, TRANSITION_ROLES
 
 blp = Blueprint("api_orders", __name__, url_prefix="/orders", description="The order master (订单主表)")
 

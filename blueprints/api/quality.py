@@ -12,10 +12,10 @@ from flask_smorest import Blueprint
 from blueprints.access import roles_required
 from blueprints.api.fields import UtcDateTime
 from blueprints.api.idempotent import idempotent
-from domain import order_service
 from domain.clock import utcnow
 from domain.errors import NotFound
 from domain.masterdata import Product
+from domain.orders import service as order_service
 from domain.quality import inspection_service as inspections
 from domain.quality.first_pass_yield import GROUPINGS, first_pass_yield
 from domain.quality.inspections import FINAL, INSPECTION_KINDS, ITEM_METHODS, InspectionPhoto

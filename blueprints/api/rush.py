@@ -10,9 +10,11 @@ from blueprints.access import roles_required
 from blueprints.api.fields import UtcDateTime
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.rush import explained_for_user
-from domain import order_service, roles, rush_orders
+from domain import roles
 from domain.errors import DomainError
-from domain.rush_score import DIMENSIONS
+from domain.orders import rush_requests
+from domain.orders import service as order_service
+from domain.orders.rush_score import DIMENSIONS
 
 blp = Blueprint("api_rush", __name__, url_prefix="/rush", description="Rush orders (紧急插单)")
 
@@ -70,7 +72,7 @@ class RushDetailOut(RushOut):
 
 
 class RushListQuery(CursorArgs):
-    status = ma.fields.String(validate=ma.validate.OneOf(rush_orders.STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(rush_requests.STATUSES))
     order_id = ma.fields.Integer()
 
 
@@ -102,11 +104,11 @@ class RushDetail:
     """The request with its explained score and the orders it delays (live while pending, else as
     recorded when the channel opened)."""
 
-    def __init__(self, rush: rush_orders.RushRequest):
+    def __init__(self, rush: rush_requests.RushRequest):
         self._rush = rush
         self.dimensions = list(explained_for_user(rush).dimensions)
-        if rush.status == rush_orders.PENDING_VP:
-            self.delayed_orders = [d.as_dict() for d in rush_orders.current_delays(rush)]
+        if rush.status == rush_requests.PENDING_VP:
+            self.delayed_orders = [d.as_dict() for d in rush_requests.current_delays(rush)]
         else:
             self.delayed_orders = rush.delayed or []
 
@@ -125,7 +127,9 @@ def _check_order_visible(order_id: int) -> None:
 @roles_required(roles.SALES, roles.ADMIN)
 def request_rush(data: dict):
     _check_order_visible(data["order_id"])
-    rush = rush_orders.request_rush(rush_orders.RushAsk(**data), current_user, order_service.plant_today())
+    rush = rush_requests.request_rush(
+        rush_requests.RushAsk(**data), current_user, order_service.plant_today()
+    )
     return RushDetail(rush)
 
 
@@ -136,7 +140,7 @@ def request_rush(data: dict):
 def list_requests(query: dict):
     """The newest requests first; a salesperson sees those on their own orders."""
     own = None if current_user.has_any_role(order_service.SEE_ALL_ROLES) else current_user.id
-    page = rush_orders.request_page(
+    page = rush_requests.request_page(
         query.get("status"), query.get("order_id"), own, query["limit"], query["cursor"]
     )
     return cursor_body(page)
@@ -146,7 +150,7 @@ def list_requests(query: dict):
 @blp.response(200, RushDetailOut)
 @roles_required(*READERS)
 def get_request(request_id: int):
-    rush = rush_orders.get_request(request_id)
+    rush = rush_requests.get_request(request_id)
     if not order_service.may_view(current_user, rush.order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
     return RushDetail(rush)
@@ -158,7 +162,7 @@ def get_request(request_id: int):
 @blp.alt_response(409, description="Not waiting for a decision")
 @roles_required(roles.VP)
 def decide(data: dict, request_id: int):
-    rush = rush_orders.decide(request_id, data["approve"], data["comment"], current_user)
+    rush = rush_requests.decide(request_id, data["approve"], data["comment"], current_user)
     return RushDetail(rush)
 
 
@@ -166,7 +170,7 @@ def decide(data: dict, request_id: int):
 @blp.response(200, SettingsIO)
 @roles_required(*READERS)
 def get_settings():
-    return rush_orders.load_settings().to_dict()
+    return rush_requests.load_settings().to_dict()
 
 
 @blp.route("/settings", methods=["PUT"])
@@ -174,4 +178,4 @@ def get_settings():
 @blp.response(200, SettingsIO)
 @roles_required(roles.ADMIN)
 def put_settings(data: dict):
-    return rush_orders.save_settings(data, current_user).to_dict()
+    return rush_requests.save_settings(data, current_user).to_dict()

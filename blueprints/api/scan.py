@@ -11,10 +11,10 @@ from blueprints.access import roles_required
 from blueprints.api.stock_schemas import Text, location_label_field
 from domain import audit
 from domain.errors import DomainError
+from domain.labels.reading import read_photo
 from domain.roles import ADMIN, WAREHOUSE
 from domain.stock.site_check import labelled_location
 from extensions import db
-from scanning.photo_codes import read_photo
 
 blp = Blueprint("api_scan", __name__, url_prefix="/scan", description="Photo decoding for the scanner")
 PHOTO_MAX_BYTES = 12 * 1024 * 1024  # a 48 MP JPEG is ~10 MB; larger is not a phone photo

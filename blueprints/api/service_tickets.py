@@ -218,7 +218,7 @@ def close(body: dict, ticket_id: int):
 def serial(serial: str):
     """A typed serial or a scanned label: its order, customer, ship date, warranty and repairs."""
     from domain.masterdata import Customer, Product
-    from domain.orders import Order
+    from domain.orders.models import Order
     from extensions import db
 
     number = serial_from_scan(serial)

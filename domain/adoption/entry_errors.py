@@ -14,8 +14,8 @@ from sqlalchemy import String, and_, cast, select
 from domain.adoption.points import WeekResult, WeekTally, judge, total_points, week_start
 from domain.audit import AuditLog
 from domain.clock import plant_date, plant_today
-from domain.compliance_rules import OrderSubmission
-from domain.orders import OrderStageEvent
+from domain.orders.compliance_rules import OrderSubmission
+from domain.orders.models import OrderStageEvent
 from domain.users import User
 from extensions import db
 

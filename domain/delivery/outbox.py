@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from domain import changes, clock, roles
+from domain import clock, roles
 from domain.delivery import rules
 from domain.delivery.models import (
     WEB_PUSH,
@@ -31,8 +31,9 @@ from domain.events.types import (
     WorkOrderConverted,
 )
 from domain.masterdata import Team
+from domain.orders import changes
 from domain.production.models import TaskCard, WorkOrder
-from domain.stock.quantity import plain
+from domain.quantities import plain
 from domain.users import User, UserRole
 from extensions import db
 
@@ -100,7 +101,7 @@ def first_article_requested(event: FirstArticleRequested) -> None:
 
 
 def rush_requested(event: RushRequested) -> None:
-    from domain.rush_orders import RushRequest
+    from domain.orders.rush_requests import RushRequest
 
     rush = db.session.get(RushRequest, event.rush_id)
 

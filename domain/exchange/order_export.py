@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from domain.exchange.order_sheet import ORDER_COLUMNS, STAGE_NAMES, WIDTHS
-from domain.orders import FLAME_GRADES, PRIORITIES, Order
+from domain.orders.models import FLAME_GRADES, PRIORITIES, Order
 from domain.roles import PRICE_FIELDS
 from extensions import db
 

@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
-from domain import audit, compliance_rules
+from domain import audit
 from domain.audit import AuditLog
 from domain.errors import DomainError
 from domain.exchange.order_rows import (
@@ -39,8 +39,9 @@ from domain.exchange.order_rows import (
 from domain.exchange.order_sheet import ORDER_COLUMNS, TITLES
 from domain.exchange.sheets import MissingColumns, Row, cell_text, mapped_rows, open_xlsx, sheet_table
 from domain.masterdata import BomVersion, Customer, PriceListEntry, Product
-from domain.order_service import SEE_ALL_ROLES
-from domain.orders import Order, OrderStageEvent, next_order_number, number_prefix
+from domain.orders import compliance_rules
+from domain.orders.models import Order, OrderStageEvent, next_order_number, number_prefix
+from domain.orders.service import SEE_ALL_ROLES
 from domain.transactions import write_transaction
 from extensions import db
 

@@ -11,10 +11,10 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from blueprints.api.order_schemas import OrderCreateIn
-from domain import compliance
 from domain.exchange.order_sheet import NOT_IN_SHEET, TITLES
 from domain.exchange.sheets import Row, cell_date, cell_text
+from domain.orders import compliance
+from domain.orders.input_schema import OrderCreateIn
 from domain.validation_messages import flatten
 
 CREATE, UPDATE, UNCHANGED = "created", "updated", "unchanged"  # named as the counts are

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
-from domain.stock.quantity import ExactQty
+from domain.quantities import ExactQty
 from extensions import db
 
 

@@ -23,10 +23,10 @@ from domain.errors import DomainError, NotFound
 from domain.kitting import rules
 from domain.kitting.reservations import MaterialReservation
 from domain.masterdata import BomLine, Product, Sku
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import OPEN_WORK_ORDER, WorkOrder, WorkOrderMaterial
+from domain.quantities import plain
 from domain.stock.ledger import ISSUE, StockBalance, StockMove
-from domain.stock.quantity import plain
 from domain.stock.transfers import REQUESTED, Transfer
 from domain.transactions import write_transaction
 from extensions import db
@@ -297,7 +297,7 @@ def _qty(value: Any) -> Decimal:
 def reserve(work_order_id: int, sku_code: str, qty: Decimal, actor: Any) -> MaterialReservation:
     """Hold material for a work order; refused beyond what is available to it (nobody can hold stock
     twice)."""
-    from domain.stock.move_rules import quantity
+    from domain.quantities import quantity
 
     amount = quantity(qty)
     if amount <= 0:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from domain.kpi import countdown, heatmap, order_pool, quality_facts
 from domain.kpi.periods import utc_midnight
 from domain.masterdata import Customer, Product, Workshop
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import CANCELLED, ON_HOLD, Machine, Operation, WorkOrder
 from domain.stage_machine import OPEN_STAGES, QUOTE
 from extensions import db

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, case, cast, func, or_, select
 
-from domain.changes import ChangeNotice
 from domain.clock import plant_now, utcnow
-from domain.compliance_rules import OrderSubmission
 from domain.kpi import ohdi, quality_facts, service_facts
 from domain.kpi.buckets import month_bucket, window
 from domain.kpi.periods import last_months, month_bounds_utc
-from domain.orders import Order, OrderStageEvent
+from domain.orders.changes import ChangeNotice
+from domain.orders.compliance_rules import OrderSubmission
+from domain.orders.models import Order, OrderStageEvent
 from domain.stage_machine import SHIPPED
 from extensions import db
 

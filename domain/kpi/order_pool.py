@@ -3,7 +3,7 @@ and by customer, each count linking to the order list filtered the same way."""
 
 from dataclasses import dataclass
 
-from domain.orders import PRIORITIES
+from domain.orders.models import PRIORITIES
 from domain.stage_machine import OPEN_STAGES, STAGES
 
 TOP_CUSTOMERS = 10

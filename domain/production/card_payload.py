@@ -5,7 +5,7 @@ from typing import Any
 
 from domain.production import models as m
 from domain.quality import first_article_gate
-from domain.stock.quantity import plain
+from domain.quantities import plain
 
 
 def _at(value) -> str | None:

@@ -15,8 +15,8 @@ from domain.clock import utcnow
 from domain.errors import DomainError
 from domain.events.types import WorkOrderConverted
 from domain.masterdata import BomVersion, RoutingStep, Team
-from domain.order_service import db_get_order, plant_today
-from domain.orders import Order
+from domain.orders.models import Order
+from domain.orders.service import load_order, plant_today
 from domain.production import numbering, planning
 from domain.production.models import CANCELLED, ON_HOLD, Machine, Operation, TaskCard, WorkOrder
 from domain.production.stages import move_order
@@ -39,7 +39,7 @@ def convert_to_production(order_id: int, actor: Any, team_id: int | None = None)
     if not actor.has_any_role(CONVERTERS):
         raise DomainError("forbidden", _("Only a planner converts orders to production."), status=403)
     with write_transaction():
-        order = db_get_order(order_id, lock=True)
+        order = load_order(order_id, lock=True)
         _check_convertible(order)
         steps = _routing(order)
         bom = _active_bom(order)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
 from domain.masterdata import BomVersion, Product, Team, Workshop
-from domain.orders import Order
-from domain.stock.quantity import ExactQty
+from domain.orders.models import Order
+from domain.quantities import ExactQty
 from domain.users import User
 from extensions import db
 

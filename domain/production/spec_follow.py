@@ -8,14 +8,14 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from domain.changes import ChangeNotice
 from domain.errors import DomainError
 from domain.events.types import SpecChanged
 from domain.kitting import colour_swap, stops
 from domain.masterdata import BomLine, Sku
-from domain.orders import Order
+from domain.orders.changes import ChangeNotice
+from domain.orders.models import Order
 from domain.production import models as m
-from domain.stock.quantity import plain
+from domain.quantities import plain
 from extensions import db
 
 FOLLOWING = (*m.OPEN_WORK_ORDER, m.ON_HOLD)  # not finished or cancelled

@@ -4,7 +4,7 @@ first start on the floor → in_production, the last work order finished → awa
 from typing import Any
 
 from domain import audit, stage_machine
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
 from domain.quality import stage_gate
 
 

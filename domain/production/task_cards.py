@@ -20,8 +20,7 @@ from domain.production import models as m
 from domain.production import work_orders
 from domain.production.stages import advance_order
 from domain.quality import first_article_gate
-from domain.stock.move_rules import quantity_problem
-from domain.stock.quantity import NotAQuantity, as_quantity
+from domain.quantities import NotAQuantity, as_quantity, quantity_problem
 from domain.transactions import write_transaction
 from extensions import db
 

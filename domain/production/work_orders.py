@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from domain import changes
-from domain.changes import PROCESS, ChangeNotice, ChangeRecipient
 from domain.errors import NotFound
 from domain.masterdata import Team
+from domain.orders import changes
+from domain.orders.changes import PROCESS, ChangeNotice, ChangeRecipient
 from domain.production import models as m
 from extensions import db
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from domain.errors import DomainError, NotFound
 from domain.production.models import WorkOrder
 from domain.quality import first_article_rules as rules
-from domain.stock.quantity import plain
+from domain.quantities import plain
 from extensions import db
 
 CODE = "first_article_required"

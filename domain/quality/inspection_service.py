@@ -17,7 +17,7 @@ from domain import audit, drawings, events, stage_machine
 from domain.errors import DomainError, NotFound
 from domain.events.types import InspectionRecorded
 from domain.masterdata import Product, Team, Workshop
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import ON_HOLD, OPEN_WORK_ORDER, WorkOrder
 from domain.production.stages import advance_order
 from domain.quality import inspection_rules, stage_gate

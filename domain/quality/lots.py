@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
 from domain.masterdata import Sku
-from domain.stock.quantity import ExactQty
+from domain.quantities import ExactQty
 from extensions import db
 
 SUPPLIER, MATERIAL, OUTPUT = "supplier", "material", "output"

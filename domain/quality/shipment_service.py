@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from domain import audit, stage_machine
 from domain.errors import Conflict, DomainError
 from domain.masterdata import Sku
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.quality.lots import SUPPLIER, Lot
 from domain.quality.shipments import SerialNumber, Shipment, ShipmentLine
-from domain.stock.move_rules import quantity
+from domain.quantities import quantity
 from domain.transactions import write_transaction
 from extensions import db
 

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
 from domain.masterdata import Customer, Product, Sku
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.quality.lots import Lot
-from domain.stock.quantity import ExactQty
+from domain.quantities import ExactQty
 from extensions import db
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.sql.selectable import CTE
 
 from domain.errors import NotFound
 from domain.masterdata import Customer, Product, Sku
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.quality.lots import Lot, LotConsumption, LotEdge
 from domain.quality.shipments import SerialNumber, Shipment, ShipmentLine

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import func, select
 
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.quality.shipments import SerialNumber, Shipment, serial_facts
 from extensions import db
 

@@ -14,7 +14,7 @@ from domain import audit
 from domain.clock import plant_date
 from domain.errors import Conflict, DomainError, NotFound
 from domain.masterdata import Customer, Product, ServicePoint
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
 from domain.roles import SERVICE
 from domain.service import states
 from domain.service.serials import find_serial, serial_from_scan

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from domain import audit
 from domain.errors import DomainError
 from domain.masterdata import Location, ServicePoint, Sku
+from domain.quantities import plain, quantity
 from domain.service import states
 from domain.service.photos import store_photo
 from domain.service.serials import serial_from_scan
@@ -24,8 +25,6 @@ from domain.service.ticket_service import get_ticket, move
 from domain.service.tickets import ServicePartUse, ServicePhoto, ServiceTicket
 from domain.stock import balances
 from domain.stock.ledger import ISSUE, StockBalance
-from domain.stock.move_rules import quantity
-from domain.stock.quantity import plain
 from domain.transactions import write_transaction
 from extensions import db
 

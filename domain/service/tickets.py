@@ -8,8 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
 from domain.masterdata import Customer, Product, ServicePoint, Sku
-from domain.orders import Order
-from domain.stock.quantity import ExactQty
+from domain.orders.models import Order
+from domain.quantities import ExactQty
 from extensions import db
 
 NUMBER_PREFIX = "ST"

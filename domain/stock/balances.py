@@ -19,8 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.clock import utcnow
 from domain.errors import DomainError
+from domain.quantities import ExactQty, plain
 from domain.stock.ledger import StockBalance, StockMove
-from domain.stock.quantity import ExactQty, plain
 from extensions import db
 
 BALANCE = StockBalance.__table__

@@ -6,9 +6,9 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, bindparam, func, literal_column, select, union_all
 
 from domain.masterdata import Location, Sku, Warehouse
+from domain.quantities import ExactQty
 from domain.stock.handling_units import occupied
 from domain.stock.ledger import StockBalance
-from domain.stock.quantity import ExactQty
 from domain.stock.transfers import INBOUND_STATES, Transfer
 from domain.transactions import pipelined, rows_in_one_round_trip
 from extensions import db

@@ -19,12 +19,12 @@ from domain import audit
 from domain.clock import utcnow
 from domain.errors import DomainError
 from domain.masterdata import Sku
+from domain.quantities import quantity
 from domain.roles import ADMIN
 from domain.stock import balances
 from domain.stock.gps_fixes import GpsInput
 from domain.stock.handling_units import handling_units, shown
 from domain.stock.ledger import ADJUSTMENT, StockBalance
-from domain.stock.move_rules import quantity
 from domain.stock.site_check import confirm_on_site
 from domain.transactions import write_transaction
 from extensions import db

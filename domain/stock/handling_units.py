@@ -10,7 +10,10 @@ is for that kind). Plain values in, plain values out: the queries live in domain
 from collections.abc import Iterable
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from domain.errors import DomainError
 
 PALLET, CUBIC_METRE = "pallet", "m3"
 HANDLING_UNITS = {PALLET: _l("pallet positions"), CUBIC_METRE: _l("m³")}
@@ -36,3 +39,18 @@ def shown(value: Decimal) -> str:
     """12.3456 → "12.35", 3.00 → "3": handling units as a worker reads them."""
     rounded = Decimal(value).quantize(SHOWN)
     return format(rounded.normalize(), "f") if rounded else "0"
+
+
+def require_room(remaining: Decimal | None, needed: Decimal, warehouse_code: str, unit: str = "") -> None:
+    """`remaining` and `needed` in the warehouse's handling units (`unit` names them); None means the
+    warehouse is not limited."""
+    if remaining is not None and needed > remaining:
+        message = _(
+            "Warehouse %(warehouse)s has room for %(remaining)s %(unit)s more; "
+            "this needs %(needed)s %(unit)s.",
+            warehouse=warehouse_code,
+            remaining=shown(max(remaining, Decimal(0))),
+            needed=shown(needed),
+            unit=unit or _("handling units"),
+        )
+        raise DomainError("target_capacity_exceeded", message, {"qty": message})

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
-from domain.stock.quantity import ExactQty
+from domain.quantities import ExactQty
 from extensions import db
 
 RECEIPT, ISSUE, OUTPUT, TRANSFER_OUT, TRANSFER_IN, SHIPMENT, ADJUSTMENT = (

@@ -5,8 +5,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from domain.errors import DomainError
+from domain.quantities import quantity, refused_quantity
 from domain.stock.ledger import ADJUSTMENT, INBOUND, ISSUE, OUTPUT, RECEIPT, SHIPMENT
-from domain.stock.quantity import MAX, NotAQuantity, as_quantity
 
 # transfer_out / transfer_in are written only by transfers, so a transfer's two ends always match it.
 SCANNER_KINDS = (RECEIPT, ISSUE, OUTPUT, SHIPMENT, ADJUSTMENT)
@@ -25,7 +25,7 @@ def signed_quantity(kind: str, qty: Decimal | str | float, reason: str | None = 
     amount = quantity(qty)
     if kind == ADJUSTMENT:
         if amount == 0:
-            raise _qty_refusal(_("An adjustment changes the quantity: it cannot be 0."))
+            raise refused_quantity(_("An adjustment changes the quantity: it cannot be 0."))
         if not (reason or "").strip():
             raise DomainError(
                 "adjustment_reason_required",
@@ -34,30 +34,10 @@ def signed_quantity(kind: str, qty: Decimal | str | float, reason: str | None = 
             )
         return amount
     if amount <= 0:
-        raise _qty_refusal(_("The quantity must be more than 0."))
+        raise refused_quantity(_("The quantity must be more than 0."))
     return amount if kind in INBOUND else -amount
 
 
 def needs_order_reference(kind: str) -> bool:
     """A shipment leaves for a customer, so it names the sales order it fulfils (forward trace)."""
     return kind == SHIPMENT
-
-
-def quantity(value: Decimal | str | float) -> Decimal:
-    try:
-        return as_quantity(value)
-    except NotAQuantity as error:
-        raise _qty_refusal(quantity_problem(error)) from error
-
-
-def quantity_problem(error: NotAQuantity) -> str:
-    """What is wrong with a refused quantity, in the user's words (1e12 is too large, not too precise)."""
-    if error.reason == NotAQuantity.TOO_LARGE:
-        return _("A quantity must be less than %(max)s.", max=f"{MAX:,.0f}")
-    if error.reason == NotAQuantity.TOO_MANY_PLACES:
-        return _("Enter a quantity with at most 3 decimal places.")
-    return _("Enter a quantity as a number.")
-
-
-def _qty_refusal(message: str) -> DomainError:
-    return DomainError("invalid_quantity", message, {"qty": message})

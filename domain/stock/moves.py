@@ -15,13 +15,12 @@ from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
 from domain.stock.counts import require_supervisor
 from domain.stock.gps_fixes import GpsInput
-from domain.stock.handling_units import handling_units, unit_name
+from domain.stock.handling_units import handling_units, require_room, unit_name
 from domain.stock.ledger import ADJUSTMENT
 from domain.stock.move_rules import needs_order_reference, signed_quantity
 from domain.stock.order_refs import resolve_order_reference
 from domain.stock.shipping import check_shipment
 from domain.stock.site_check import confirm_on_site
-from domain.stock.transfer_rules import require_room
 from domain.transactions import write_transaction
 from extensions import db
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from domain.errors import DomainError
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from extensions import db
 

@@ -12,14 +12,13 @@ from sqlalchemy import select
 from domain import audit
 from domain.errors import DomainError
 from domain.masterdata import Sku
+from domain.quantities import quantity
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
 from domain.stock.gps_fixes import GpsInput, record_fix, require_fresh
-from domain.stock.handling_units import handling_units, unit_name
+from domain.stock.handling_units import handling_units, require_room, unit_name
 from domain.stock.ledger import RELOCATE_IN, RELOCATE_OUT
-from domain.stock.move_rules import quantity
 from domain.stock.site_check import labelled_location, require_in_fence
-from domain.stock.transfer_rules import require_room
 from domain.transactions import write_transaction
 from extensions import db
 

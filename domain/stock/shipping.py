@@ -12,11 +12,11 @@ from sqlalchemy import BigInteger, exists, func, select
 
 from domain.errors import DomainError
 from domain.masterdata import Product
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.quality.inspections import FINAL, Inspection
+from domain.quantities import plain
 from domain.stock.ledger import SHIPMENT, StockMove
-from domain.stock.quantity import plain
 from extensions import db
 
 

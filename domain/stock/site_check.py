@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
-from domain.errors import DomainError
+from domain.errors import DomainError, leaf_refusals
 from domain.masterdata import Location, Warehouse
 from domain.stock.gps_fixes import GpsInput, LoggedFix, record_fix, require_fresh
 from extensions import db
@@ -60,7 +60,8 @@ class OnSite:
 
 def labelled_location(label: str) -> Place:
     """The active location (and its warehouse) a signed label names."""
-    location_id = read_location_label(current_key(), label)
+    with leaf_refusals():
+        location_id = read_location_label(current_key(), label)
     row = db.session.execute(_PLACE, {"location_id": location_id}).first()
     if row is None:
         raise DomainError(
@@ -111,10 +112,11 @@ def require_in_fence(place: Place, gps: GpsInput) -> FenceDecision:
                 warehouse=place.warehouse_code,
             ),
         )
-    return require_on_site(
-        metric_fence(place.fence),
-        gps.lon,
-        gps.lat,
-        gps.accuracy_m,
-        f"{place.warehouse_code} {place.warehouse_name}",
-    )
+    with leaf_refusals():
+        return require_on_site(
+            metric_fence(place.fence),
+            gps.lon,
+            gps.lat,
+            gps.accuracy_m,
+            f"{place.warehouse_code} {place.warehouse_name}",
+        )

@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from domain.errors import DomainError
-from domain.stock.handling_units import shown
-from domain.stock.quantity import plain
+from domain.quantities import plain
 from domain.stock.transfers import CANCELLED, IN_TRANSIT, PICKED, RECEIVED, REQUESTED
 
 PAUSE_SHARE = Decimal("0.7")  # DESIGN §6: pause new requests above 70% of the SKU's safety stock in transit
@@ -88,21 +87,6 @@ def require_available(available: Decimal, qty: Decimal, warehouse_code: str) -> 
             qty=plain(qty),
         )
         raise DomainError("insufficient_stock", message, {"qty": message})
-
-
-def require_room(remaining: Decimal | None, needed: Decimal, warehouse_code: str, unit: str = "") -> None:
-    """`remaining` and `needed` in the warehouse's handling units (`unit` names them); None means the
-    warehouse is not limited."""
-    if remaining is not None and needed > remaining:
-        message = _(
-            "Warehouse %(warehouse)s has room for %(remaining)s %(unit)s more; "
-            "this needs %(needed)s %(unit)s.",
-            warehouse=warehouse_code,
-            remaining=shown(max(remaining, Decimal(0))),
-            needed=shown(needed),
-            unit=unit or _("handling units"),
-        )
-        raise DomainError("target_capacity_exceeded", message, {"qty": message})
 
 
 def picked_quantity(requested: Decimal, picked: Decimal | None) -> Decimal:

@@ -18,12 +18,12 @@ from domain import audit, keyset
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
 from domain.masterdata import Location, Sku, Warehouse
+from domain.quantities import quantity
 from domain.stock import balances
 from domain.stock.capacity import remaining_capacity
 from domain.stock.gps_fixes import GpsInput, record_fix, require_fresh
-from domain.stock.handling_units import handling_units, unit_name
+from domain.stock.handling_units import handling_units, require_room, unit_name
 from domain.stock.ledger import TRANSFER_IN, TRANSFER_OUT, StockBalance
-from domain.stock.move_rules import quantity
 from domain.stock.order_refs import resolve_order_reference
 from domain.stock.site_check import confirm_on_site, labelled_location
 from domain.stock.transfer_rules import (
@@ -32,7 +32,6 @@ from domain.stock.transfer_rules import (
     require_available,
     require_not_paused,
     require_received_quantity,
-    require_room,
 )
 from domain.stock.transfers import ON_THE_ROAD, REQUESTED, Transfer, TransferDiscrepancy
 from domain.transactions import write_transaction

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from domain import audit
 from domain.clock import utcnow
 from domain.events.types import OrderCancelled, OrderHeld, OrderResumed
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.stock.transfers import CANCELLED, INBOUND_STATES, REQUESTED, Transfer
 from extensions import db

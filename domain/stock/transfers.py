@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.clock import utcnow
 from domain.masterdata import Sku, Warehouse
-from domain.stock.quantity import ExactQty
+from domain.quantities import ExactQty
 from domain.users import User
 from extensions import db
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from domain.masterdata import BomLine, BomVersion, Customer, Product, Sku
-from domain.order_service import plant_today
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.service import plant_today
 from domain.users import find_user
 from extensions import db
 from tests.browser.conftest import PHONE

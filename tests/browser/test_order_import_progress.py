@@ -9,7 +9,7 @@ from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import func, select
 
 from domain.masterdata import BomVersion, Customer, PriceListEntry, Product
-from domain.orders import Order
+from domain.orders.models import Order
 from extensions import db
 from tests.browser.test_orders_phone import sign_in
 from tests.integration.order_sheets import row, write_sheet

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from domain import rush_orders
 from domain.masterdata import BomLine, BomVersion, Customer, Product, Sku
-from domain.order_service import plant_today
-from domain.orders import Order, OrderStageEvent
+from domain.orders import rush_requests
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.service import plant_today
 from domain.users import find_user
 from extensions import db
 
@@ -117,9 +117,9 @@ def pending_rush(app) -> int:
         order.stage_events.append(OrderStageEvent(from_stage=None, to_stage="confirmed"))
         db.session.add(order)
         db.session.commit()
-        ask = rush_orders.RushAsk(order.id, plant_today() + timedelta(days=10), "客户产线停线")
-        rush = rush_orders.request_rush(ask, sales, plant_today())
-        assert rush.status == rush_orders.PENDING_VP
+        ask = rush_requests.RushAsk(order.id, plant_today() + timedelta(days=10), "客户产线停线")
+        rush = rush_requests.request_rush(ask, sales, plant_today())
+        assert rush.status == rush_requests.PENDING_VP
         return rush.id
 
 

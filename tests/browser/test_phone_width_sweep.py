@@ -16,9 +16,9 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from domain import changes
-from domain.demo_plant import seed_demo_plant
+from demo.plant import seed_demo_plant
 from domain.masterdata import Product
+from domain.orders import changes
 from domain.roles import ALL_ROLES
 from domain.users import find_user
 from extensions import db, socketio

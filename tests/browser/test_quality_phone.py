@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from domain.clock import utcnow
 from domain.masterdata import BomLine, BomVersion, Customer, Product, Sku, Team, Workshop
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.quality import inspection_service
 from domain.users import find_user

@@ -17,10 +17,10 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 from sqlalchemy import select
 
-from domain.errors import DomainError
 from domain.stock.ledger import StockMove
 from domain.users import find_user
 from extensions import db
+from scanning.errors import LabelRefused
 from scanning.label_signing import derive_key
 from scanning.labels import label_url, read_label
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer
@@ -518,7 +518,7 @@ def test_the_phone_reads_labels_as_the_server_does(phone: BrowserContext, live_s
         try:
             label = read_label(text, derive_key("k"), tuple(bases))
             server = None if label is None else {"kind": label.kind, "ids": list(label.ids.values())}
-        except DomainError:
+        except LabelRefused:
             server = {"kind": "invalid"}
         phone_side = page.evaluate(
             """async ([text, bases]) => {

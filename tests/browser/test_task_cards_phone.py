@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
 from domain.masterdata import Customer, Product, RoutingStep, Team
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.card_payload import card_payload
 from domain.production.models import Machine, TaskCard
 from domain.users import find_user
@@ -181,7 +181,7 @@ def test_a_phone_that_was_offline_gets_the_missed_cards_in_order_once(phone: Bro
 def test_a_process_change_stays_on_the_card_until_the_leader_acknowledges_it(
     phone: BrowserContext, live_server
 ):
-    from domain.changes import create_process_notice
+    from domain.orders.changes import create_process_notice
 
     tag = uuid.uuid4().hex[:6]
     order_id = build_plant(live_server, tag)
@@ -211,7 +211,7 @@ def test_a_spec_change_rewrites_the_card_live_and_badges_the_warehouse_page(
 ):
     """DESIGN §3.0: the leader's card shows the new colour without a reload, with the change on top,
     and a warehouse phone on another page gets the waiting-change badge in its menu at once."""
-    from domain import order_service
+    from domain.orders import service as order_service
 
     tag = uuid.uuid4().hex[:6]
     order_id = build_plant(live_server, tag)
@@ -247,7 +247,7 @@ def test_a_spec_change_rewrites_the_card_live_and_badges_the_warehouse_page(
     expect(badge).to_have_text("1")
     screenshot(leader, "spec-change-on-card")
 
-    from domain import order_stops
+    from domain.orders import stops as order_stops
 
     with live_server.app.app_context():
         order_stops.hold_order(order_id, "客户暂停", find_user(f"admin-{tag}"))

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.masterdata import BomVersion
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import Machine, Operation, WorkOrder
 from extensions import db
 from tests.conftest import make_user

@@ -14,8 +14,8 @@ from domain.masterdata import (
     Team,
     Workshop,
 )
-from domain.order_service import plant_today
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.service import plant_today
 from extensions import db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

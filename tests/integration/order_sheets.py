@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 
 from domain.exchange.order_sheet import ORDER_COLUMNS
-from domain.order_service import plant_today
+from domain.orders.service import plant_today
 
 HEADERS = [c.title for c in ORDER_COLUMNS if c.key != "stage"]
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain.clock import utcnow
 from domain.masterdata import BomLine, BomVersion, Customer, Location, Product, Sku, Team, Warehouse, Workshop
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.quality.lot_service import Scan
 from domain.stock.gps_fixes import GpsInput

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.masterdata import Customer, Location, Product, ServicePoint, Sku, Warehouse
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.quality.shipment_service import LineIn, record_shipment
 from domain.stock import balances
 from domain.transactions import write_transaction

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.masterdata import BomVersion, Customer, Location, Product, Sku, Team, Warehouse, Workshop
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.quality.inspections import FINAL, Inspection
 from domain.stock import balances

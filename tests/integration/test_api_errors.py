@@ -117,7 +117,7 @@ def add_failing_routes(app) -> None:
 
     @public
     def explode():
-        raise RuntimeError("secret-detail: password=hunter2 at /srv/app/domain/orders.py")
+        raise RuntimeError("secret-detail: password=hunter2 at /srv/app/domain/orders/models.py")
 
     app.add_url_rule("/api/v1/test-explode", "test_explode_api", explode)
     app.add_url_rule("/test-explode", "test_explode_page", explode)

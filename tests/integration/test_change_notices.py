@@ -8,7 +8,7 @@ import pytest
 from flask import g
 from flask_socketio import SocketIOTestClient
 
-from domain.changes import ChangeNotice
+from domain.orders.changes import ChangeNotice
 from extensions import db, socketio
 from tests.conftest import FreshUserClient, make_user
 from tests.integration import order_data as data

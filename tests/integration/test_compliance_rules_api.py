@@ -3,7 +3,7 @@ and admin-added "field is required" rules that submissions then enforce."""
 
 import pytest
 
-from domain.compliance_rules import ComplianceRule, ensure_default_rules
+from domain.orders.compliance_rules import ComplianceRule, ensure_default_rules
 from extensions import db
 from tests.conftest import make_user
 from tests.integration import order_data as data

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.masterdata import BomVersion
-from domain.order_service import plant_today
+from domain.orders.service import plant_today
 from domain.production.models import Machine, Operation, WorkOrder
 from extensions import db
 from tests.conftest import make_user

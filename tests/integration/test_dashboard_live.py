@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.masterdata import Location, Sku, Warehouse
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.stock.ledger import StockBalance
 from extensions import db
 from realtime import dashboard

@@ -1,4 +1,4 @@
-"""Demo production (domain/demo_production.py): work orders for the demo orders in production, cards
+"""Demo production (demo/production.py): work orders for the demo orders in production, cards
 for the demo leader (one still unread), no machine double-booked, and numbering that continues."""
 
 import uuid
@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import select
 
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import Operation, ProductionCounter, TaskCard, WorkOrder
 from domain.quality import first_article_gate
 from extensions import db

@@ -9,8 +9,8 @@ import pytest
 
 from domain.adoption import entry_errors
 from domain.clock import utcnow
-from domain.compliance_rules import OrderSubmission
 from domain.masterdata import Customer, Product
+from domain.orders.compliance_rules import OrderSubmission
 from domain.users import User
 from extensions import db
 from tests.integration import order_data

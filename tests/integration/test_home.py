@@ -12,7 +12,7 @@ from sqlalchemy import event
 from blueprints.role_cards import plant_today
 from domain.clock import utcnow
 from domain.masterdata import Customer, Location, Product, Team, Warehouse, Workshop
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
 from domain.users import User
 from extensions import db
 from tests.conftest import make_user
@@ -188,7 +188,7 @@ def test_vp_card_counts_open_a_priority_orders_and_the_late_ones(client):
 
 
 def test_vp_card_shows_the_rush_requests_waiting_for_the_vp_and_links_to_them(client):
-    from domain.rush_orders import RushRequest
+    from domain.orders.rush_requests import RushRequest
 
     for status, order in (("pending_vp", add_order("confirmed", 5)), ("open", add_order("confirmed", 6))):
         db.session.add(
@@ -245,7 +245,7 @@ def test_home_page_queries_do_not_grow_with_the_number_of_orders(client):
 
 
 def test_a_waiting_process_notice_shows_on_the_planners_home_page(client):
-    from domain.changes import create_process_notice
+    from domain.orders.changes import create_process_notice
     from tests.integration import order_data
 
     order_data.product("P-700")

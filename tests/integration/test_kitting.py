@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from domain import kitting_estimate
 from domain.errors import DomainError
+from domain.kitting import estimate
 from domain.kitting import service as kitting
 from domain.masterdata import Sku, Warehouse
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.stock import balances
 from domain.stock.transfers import IN_TRANSIT, REQUESTED, Transfer
@@ -161,16 +161,16 @@ def test_alert_zone_gives_each_work_order_its_own_reservation_and_issues(plant):
 def test_rush_score_takes_the_work_orders_kitting_rate(plant):
     put(plant.loc_a, RESIN, "60")  # resin covered, colour missing: 50%
     order = db.session.get(Order, plant.orders["SO-A"])
-    assert kitting_estimate.rate_for_order(order) == Decimal("0.5")
+    assert estimate.rate_for_order(order) == Decimal("0.5")
 
 
 def test_rush_estimate_before_conversion_leaves_out_material_reserved_for_others(plant):
     put(plant.loc_a, RESIN, "60")
     put(plant.loc_a, COLOUR, "5")
     order = db.session.get(Order, plant.orders["SO-C"])  # no work order yet: the active BOM, 1000 pcs
-    assert kitting_estimate.rate_for_order(order) == 1
+    assert estimate.rate_for_order(order) == 1
     kitting.reserve(plant.work_orders["WO-B"], RESIN, Decimal(20), make_user("planner", ["planner"]))
-    assert kitting_estimate.rate_for_order(order) == Decimal("0.5")  # 40 kg free < 51 kg
+    assert estimate.rate_for_order(order) == Decimal("0.5")  # 40 kg free < 51 kg
 
 
 def test_rescheduling_a_work_order_moves_it_in_or_out_of_the_alert_zone(plant):

@@ -7,12 +7,12 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from domain.changes import ChangeNotice
-from domain.compliance_rules import OrderSubmission
 from domain.kpi import periods
 from domain.kpi import service as kpi_service
-from domain.order_service import plant_today
-from domain.orders import OrderStageEvent
+from domain.orders.changes import ChangeNotice
+from domain.orders.compliance_rules import OrderSubmission
+from domain.orders.models import OrderStageEvent
+from domain.orders.service import plant_today
 from extensions import db
 from tests.conftest import make_user
 from tests.integration import order_data as data

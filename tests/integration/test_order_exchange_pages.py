@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.exchange.order_sheet import ORDER_COLUMNS
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.users import User
 from extensions import db
 from tests.integration import order_data

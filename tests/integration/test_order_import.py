@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from domain.audit import AuditLog
 from domain.exchange.order_export import visible_orders, write_orders
 from domain.exchange.order_import import import_orders
-from domain.order_service import plant_today
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.service import plant_today
 from extensions import db
 from tests.conftest import make_user
 from tests.integration import order_data

@@ -8,10 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from domain.changes import ChangeNotice
-from domain.compliance_rules import ComplianceRule, ensure_default_rules
-from domain.orders import Order, OrderStageEvent
-from domain.rush_orders import RushRequest
+from domain.orders.changes import ChangeNotice
+from domain.orders.compliance_rules import ComplianceRule, ensure_default_rules
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.rush_requests import RushRequest
 from extensions import db
 from tests.conftest import make_user
 from tests.integration import order_data as data
@@ -256,7 +256,7 @@ def test_admin_changes_the_rush_threshold_on_the_page(client, auth):
     )
     fields["threshold"] = "3.8"
     client.post("/admin/order-rules/rush-settings", data=fields)
-    from domain.rush_orders import load_settings
+    from domain.orders.rush_requests import load_settings
 
     assert str(load_settings().threshold) == "3.8"
 

@@ -6,9 +6,9 @@ import io
 import pytest
 
 from domain.audit import AuditLog
-from domain.compliance_rules import OrderSubmission
-from domain.order_service import plant_today
-from domain.orders import Order, OrderStageEvent
+from domain.orders.compliance_rules import OrderSubmission
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.service import plant_today
 from extensions import db
 from tests.conftest import make_user
 from tests.integration import order_data as data

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from domain.audit import AuditLog
 from domain.masterdata import BomVersion
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import Operation, ProductionCounter, TaskCard, WorkOrder
 from domain.quality import inspection_service
 from extensions import db

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from domain import changes
+from domain.orders import changes
 from domain.production.models import TaskCard, WorkOrder
 from extensions import db
 from tests.conftest import make_user

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from domain.orders import Order
+from domain.orders.models import Order
 from extensions import db
 from tests.integration.quality_world import add_order, add_work_order, build_plant
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from domain.masterdata import Location, Warehouse
-from domain.order_service import plant_today
-from domain.orders import Order
+from domain.orders.models import Order
+from domain.orders.service import plant_today
 from domain.stock.ledger import StockBalance
 from extensions import db
 from tests.conftest import make_user

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from shapely.geometry import shape
 from sqlalchemy import func, select
 
-import domain.demo_plant
+import demo.plant
 from domain.kpi import service as kpi_service
 from domain.masterdata import (
     AppMeta,
@@ -24,7 +24,7 @@ from domain.masterdata import (
     Warehouse,
     Workshop,
 )
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
 from domain.roles import ALL_ROLES
 from domain.stage_machine import OPEN_STAGES, STAGES, is_allowed
 from domain.users import User
@@ -186,11 +186,11 @@ def test_seed_demo_due_dates_are_shipped_in_the_past_and_open_ones_around_today(
 
 def test_seed_demo_second_run_changes_nothing_and_says_so(runner):
     seed(runner)
-    before = domain.demo_plant.plant_counts()
+    before = demo.plant.plant_counts()
     second = seed(runner)
-    assert domain.demo_plant.plant_counts() == before
+    assert demo.plant.plant_counts() == before
     assert "nothing changed" in second.output
-    assert db.session.get(AppMeta, "demo_plant").value == domain.demo_plant.VERSION
+    assert db.session.get(AppMeta, "demo_plant").value == demo.plant.VERSION
 
 
 def test_seed_demo_refuses_a_database_with_a_real_user_and_writes_nothing(runner):
@@ -214,12 +214,10 @@ def test_seed_demo_writes_nothing_when_it_fails_halfway(runner, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("planning failed")
 
-    monkeypatch.setattr(
-        domain.demo_plant, "plan_orders", broken
-    )  # users, plant and products are added by now
+    monkeypatch.setattr(demo.plant, "plan_orders", broken)  # users, plant and products are added by now
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code != 0
-    assert all(n == 0 for n in domain.demo_plant.plant_counts().values())
+    assert all(n == 0 for n in demo.plant.plant_counts().values())
 
 
 def test_seed_demo_asks_for_db_upgrade_when_tables_are_missing(runner):
@@ -257,7 +255,7 @@ def test_a_colour_change_in_the_demo_swaps_the_masterbatch_of_the_work_order(run
     """The demo's masterbatch SKUs name their colours, so the example of DESIGN §3.0 works there:
     a black order in production changed to Cool Gray gets the grey masterbatch on its material list."""
     from domain.masterdata import BomLine, Sku
-    from domain.orders import Order
+    from domain.orders.models import Order
     from domain.production.models import OPEN_WORK_ORDER, WorkOrder
 
     seed(runner)

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from domain.order_service import plant_today
+from domain.orders.service import plant_today
 from domain.production.models import TaskCard, WorkOrder
 from domain.users import issue_token
 from extensions import db

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.compliance import (
+from domain.orders.compliance import (
     DEFAULT_RULES,
     REQUIRED,
     OrderFacts,

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from shapely.geometry import shape
 
-from domain.demo_catalogue import CUSTOMERS, PRODUCTS, SKU_BY_CODE, WAREHOUSES
-from domain.demo_engineering import bom_lines, footprint, gross_margin, routing, unit_cost, unit_price
-from domain.demo_orders import PRIORITY_QUOTAS, STAGE_QUOTAS, CustomerPick, plan_orders, stage_path
+from demo.catalogue import CUSTOMERS, PRODUCTS, SKU_BY_CODE, WAREHOUSES
+from demo.engineering import bom_lines, footprint, gross_margin, routing, unit_cost, unit_price
+from demo.orders import PRIORITY_QUOTAS, STAGE_QUOTAS, CustomerPick, plan_orders, stage_path
 from domain.stage_machine import CANCELLED, FORWARD, OPEN_STAGES, QUOTE, SHIPPED, STAGES, is_allowed
 from geofence.fences import across_m, parse_fence
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.compliance import DEFAULT_RULES
 from domain.exchange.erp_rows import RowRefused, customer_values, price_values
 from domain.exchange.order_rows import CREATE, UNCHANGED, UPDATE, Existing, Known, Party, check_row
 from domain.exchange.sheets import Row
+from domain.orders.compliance import DEFAULT_RULES
 
 TODAY = date(2026, 11, 25)
 

@@ -5,7 +5,7 @@ from itertools import pairwise
 
 import pytest
 
-from domain.errors import DomainError
+from geofence.errors import FenceRefused
 from geofence.fences import across_m, fence_feature, parse_fence
 
 # A yard of about 200 m × 110 m near lon 113.75, lat 23.02, listed clockwise.
@@ -16,8 +16,8 @@ def polygon(*rings):
     return {"type": "Polygon", "coordinates": [list(r) for r in rings]}
 
 
-def refusal(source) -> DomainError:
-    with pytest.raises(DomainError) as caught:
+def refusal(source) -> FenceRefused:
+    with pytest.raises(FenceRefused) as caught:
         parse_fence(source)
     assert caught.value.fields["fence"] == caught.value.message
     return caught.value

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from domain.errors import DomainError
 from geofence.decision import decide, require_on_site
+from geofence.errors import FenceRefused
 from geofence.prepared import metric_fence
 
 LAT = 22.8160  # Chang'an town, Dongguan
@@ -55,14 +55,14 @@ def test_fix_10_m_outside_with_15_m_accuracy_is_accepted():
 
 def test_fix_10_m_outside_with_5_m_accuracy_is_refused_saying_how_far_outside():
     lon, lat = east_of_yard(10)
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(FenceRefused) as refused:
         require_on_site(metric_fence(YARD), lon, lat, 5.0, "WH-CA 长安成品仓")
     assert refused.value.code == "outside_geofence"
     assert "10 m outside the fence of WH-CA 长安成品仓" in refused.value.message
 
 
 def test_fix_with_80_m_accuracy_is_refused_even_inside_the_yard():
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(FenceRefused) as refused:
         require_on_site(metric_fence(YARD), 113.8040, LAT, 80.0, "WH-CA")
     assert refused.value.code == "gps_inaccurate"
     assert "80 m" in refused.value.message

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from domain.kitting_estimate import covered_share, line_requirement
+from domain.kitting.estimate import covered_share, line_requirement
 
 
 def test_requirement_is_bom_quantity_times_order_quantity_plus_scrap():

@@ -1,9 +1,9 @@
-"""The spare-part recommender on the seeded history (domain/demo_service.py): held-out tickets get
+"""The spare-part recommender on the seeded history (demo/service.py): held-out tickets get
 the part actually used in their top 3 for most of them; cold start falls back to the model's parts."""
 
 import random
 
-from domain.demo_service import history
+from demo.service import history
 from domain.service.recommend import MODEL, OVERALL, SIMILAR, PartRecommender, PastTicket
 
 HELD_OUT = 0.2

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.rush_score import (
+from domain.orders.rush_score import (
     COMPLEXITY,
     CUSTOMER,
     MARGIN,

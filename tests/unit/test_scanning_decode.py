@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 
 import scanning
-from domain.errors import DomainError
 from scanning.decoding import open_photo, pyzbar_only
+from scanning.errors import LabelRefused
 from tests.label_photos import Rough, ean13, render
 
 LABEL = "https://oh.example.cn/s/lot/RM-017/L260114-B"
@@ -75,13 +75,13 @@ def test_photo_without_a_code_gives_no_codes():
     "data", [b"", b"%PDF-1.7 not a photo", b"hello", "二维码".encode()], ids=["empty", "pdf", "text", "utf8"]
 )
 def test_file_that_is_not_an_image_is_refused(data):
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(LabelRefused) as caught:
         scanning.decode(data)
     assert (caught.value.code, caught.value.status) == ("not_an_image", 415)
 
 
 def test_cut_off_photo_is_refused_as_damaged():
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(LabelRefused) as caught:
         scanning.decode(render(LABEL, Rough(seed=51))[:2000])
     assert caught.value.code == "unreadable_image"
 
@@ -90,7 +90,7 @@ def test_decompression_bomb_is_refused_before_it_is_unpacked():
     bomb = io.BytesIO()
     Image.new("1", (12_000, 12_000)).save(bomb, format="PNG")  # 144 MP in ~20 KB
     assert len(bomb.getvalue()) < 100_000
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(LabelRefused) as caught:
         scanning.decode(bomb.getvalue())
     assert (caught.value.code, caught.value.status) == ("image_too_large", 413)
 

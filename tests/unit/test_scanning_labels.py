@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.errors import DomainError
+from scanning.errors import LabelRefused
 from scanning.label_signing import derive_key, location_label_url, location_token
 from scanning.labels import label_url, location_url, read_label
 
@@ -76,7 +76,7 @@ def test_signed_location_label_from_an_old_address_is_still_ours():
 
 def test_forged_location_label_of_this_app_is_refused():
     signature = location_token(KEY, 42).split(".")[1]
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(LabelRefused) as caught:
         read(f"{BASE}/s/loc/43.{signature}")
     assert caught.value.code == "invalid_location_label"
 
@@ -87,7 +87,7 @@ def test_another_sites_location_url_is_foreign_not_forged():
 
 @pytest.mark.parametrize("text", [f"{BASE}/s/lot/PP-H1200", f"{BASE}/s/sku/A/B", f"{BASE}/s/sku/{'x' * 65}"])
 def test_label_with_wrong_segments_is_refused(text):
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(LabelRefused) as caught:
         read(text)
     assert caught.value.code == "invalid_label"
 

@@ -2,14 +2,14 @@
 
 import pytest
 
-from domain.errors import DomainError
+from scanning.errors import LabelRefused
 from scanning.label_signing import derive_key, location_label_url, location_token, read_location_label
 
 KEY = derive_key("server-secret")
 
 
-def refused(scanned: str, key: bytes = KEY) -> DomainError:
-    with pytest.raises(DomainError) as caught:
+def refused(scanned: str, key: bytes = KEY) -> LabelRefused:
+    with pytest.raises(LabelRefused) as caught:
         read_location_label(key, scanned)
     return caught.value
 

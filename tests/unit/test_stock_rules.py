@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import DomainError
+from domain.quantities import ExactQty, NotAQuantity, as_quantity
 from domain.stock.move_rules import needs_order_reference, signed_quantity
-from domain.stock.quantity import ExactQty, NotAQuantity, as_quantity
 
 
 def refusal(*args) -> DomainError:

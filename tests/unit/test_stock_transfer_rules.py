@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import DomainError
+from domain.stock.handling_units import require_room
 from domain.stock.transfer_rules import (
     next_state,
     picked_quantity,
     require_available,
     require_not_paused,
-    require_room,
     transit_paused,
 )
 

@@ -8,8 +8,8 @@ from datetime import timedelta, tzinfo
 from sqlalchemy import select
 
 from domain.clock import plant_month
-from domain.compliance_rules import OrderSubmission
-from domain.orders import OrderStageEvent
+from domain.orders.compliance_rules import OrderSubmission
+from domain.orders.models import OrderStageEvent
 from extensions import db
 
 REFUSED_SHARE = 0.2

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domain import audit
 from domain.clock import utcnow
-from domain.compliance import BUILTIN, DEFAULT_RULES, REQUIRABLE_FIELDS, REQUIRED, Failure, Rule
 from domain.errors import DomainError, NotFound
+from domain.orders.compliance import BUILTIN, DEFAULT_RULES, REQUIRABLE_FIELDS, REQUIRED, Failure, Rule
 from extensions import db
 
 MESSAGE_MAX = 300

@@ -1,4 +1,5 @@
-"""Stock quantities: exact decimals with 3 places, stored as whole thousandths.
+"""Quantities, for every area (stock, transfers, kitting, service, task cards): exact decimals with 3
+places, stored as whole thousandths, and the refusal of a value that is none.
 
 SQLite keeps NUMERIC values as binary floats, so `0.3 - 0.1 - 0.1 - 0.1` would end a hair below zero
 and trip the `qty >= 0` check, and a ledger sum would drift from its balance. Integers are exact on
@@ -8,8 +9,11 @@ every database; Python sees `Decimal` throughout.
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
+
+from domain.errors import DomainError
 
 PLACES = 3
 SCALE = 10**PLACES
@@ -66,3 +70,23 @@ class ExactQty(TypeDecorator):
         if value is None:
             return None
         return (Decimal(int(value)) / SCALE).quantize(STEP)
+
+
+def quantity(value: Decimal | str | float) -> Decimal:
+    try:
+        return as_quantity(value)
+    except NotAQuantity as error:
+        raise refused_quantity(quantity_problem(error)) from error
+
+
+def quantity_problem(error: NotAQuantity) -> str:
+    """What is wrong with a refused quantity, in the user's words (1e12 is too large, not too precise)."""
+    if error.reason == NotAQuantity.TOO_LARGE:
+        return _("A quantity must be less than %(max)s.", max=f"{MAX:,.0f}")
+    if error.reason == NotAQuantity.TOO_MANY_PLACES:
+        return _("Enter a quantity with at most 3 decimal places.")
+    return _("Enter a quantity as a number.")
+
+
+def refused_quantity(message: str) -> DomainError:
+    return DomainError("invalid_quantity", message, {"qty": message})

@@ -10,9 +10,9 @@ from sqlalchemy.orm import aliased
 
 from domain import roles
 from domain.audit import AuditLog
-from domain.compliance_rules import OrderSubmission
 from domain.drawings import SampleDrawing
-from domain.orders import OrderStageEvent
+from domain.orders.compliance_rules import OrderSubmission
+from domain.orders.models import OrderStageEvent
 from domain.users import User
 from extensions import db
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from domain.masterdata import Location, Sku, Warehouse
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import WorkOrder
 from domain.stock.ledger import StockBalance
 from extensions import db

@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from domain.masterdata import RoutingStep
-from domain.orders import PRIORITIES, Order
+from domain.orders.models import PRIORITIES, Order
 from extensions import db
 
 QUEUE_STAGES = ("scheduling", "in_production")

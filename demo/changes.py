@@ -9,11 +9,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import func, select
 
-from domain.changes import PROCESS, ChangeNotice, ChangeRecipient
 from domain.clock import from_plant, utcnow
 from domain.kpi.periods import last_months, month_bounds_utc
 from domain.masterdata import Product
-from domain.orders import OrderStageEvent
+from domain.orders.changes import PROCESS, ChangeNotice, ChangeRecipient
+from domain.orders.models import OrderStageEvent
 from domain.roles import LEADER, PLANNER
 from domain.stage_machine import SHIPPED
 from extensions import db

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, false, or_, select
 
 from domain.masterdata import Customer, Product
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.search_text import escaped, typed
 from extensions import db
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from domain import stage_machine
 from domain.clock import plant_date, utcnow
 from domain.masterdata import BomLine, Location, Product, Sku, Warehouse
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
 from domain.production import models as production
 from domain.production.models import WorkOrder
 from domain.quality.inspection_rules import Item, judge

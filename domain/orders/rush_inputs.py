@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from domain import kitting_estimate
+from domain.kitting import estimate
 from domain.masterdata import Customer, PriceListEntry, Product, RoutingStep
-from domain.orders import Order
-from domain.rush_score import RushInputs
+from domain.orders.models import Order
+from domain.orders.rush_score import RushInputs
 from extensions import db
 
 
@@ -82,7 +82,7 @@ def gather(order: Order, requested_due: date, today: date) -> RushInputs:
         needs_mold_or_colorant_change=running_with_same_setup(order) is None,
         requested_lead_days=(requested_due - today).days,
         standard_lead_days=order.product.std_lead_days,
-        kitting_rate=kitting_estimate.rate_for_order(order),
+        kitting_rate=estimate.rate_for_order(order),
     )
 
 

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from demo.catalogue import COLOUR_NOTES, ProductSpec
+from demo.engineering import packing
 from domain.clock import from_plant
-from domain.demo_catalogue import COLOUR_NOTES, ProductSpec
-from domain.demo_engineering import packing
 from domain.stage_machine import (
     AWAITING_QC,
     CANCELLED,

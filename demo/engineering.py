@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from domain.demo_catalogue import COLOURS, MASTERBATCH_RATIO, SKU_BY_CODE, ProductSpec
+from demo.catalogue import COLOURS, MASTERBATCH_RATIO, SKU_BY_CODE, ProductSpec
 
 GRAM = Decimal("0.001")
 CENT_FRACTION = Decimal("0.0001")  # Money keeps 4 decimals: cheap parts are quoted to 0.1 fen

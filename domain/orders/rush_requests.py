@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, Numeric, String, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from domain import audit, events, keyset, rush_delays, rush_inputs
+from domain import audit, events, keyset
 from domain.clock import utcnow
 from domain.errors import Conflict, DomainError, NotFound
 from domain.events.types import RushRequested
-from domain.orders import Order
-from domain.rush_score import RushInputs, RushScore, RushSettings, score_rush
+from domain.orders import rush_delays, rush_inputs
+from domain.orders.models import Order
+from domain.orders.rush_score import RushInputs, RushScore, RushSettings, score_rush
 from domain.users import User
 from extensions import db
 
@@ -102,7 +103,7 @@ class RushAsk:
     order_id: int
     requested_due_date: date | None = None  # default: the order's due date
     reason: str = ""
-    # Used only while no stock data exists to compute kitting (see domain/kitting_estimate.py).
+    # Used only while no stock data exists to compute kitting (see domain/kitting/estimate.py).
     kitting_rate_pct: Decimal | None = None
     kitting_source: str = ""
 
@@ -142,7 +143,7 @@ def request_rush(ask: RushAsk, actor: Any, today: date) -> RushRequest:
     settings = load_settings()
     inputs, source = _kitting(ask, rush_inputs.gather(order, due, today))
     result = score_rush(inputs, settings)
-    request = RushRequest(
+    rush = RushRequest(
         order=order,
         status=OPEN if result.opens_at_once else PENDING_VP,
         reason=ask.reason.strip()[:500],
@@ -154,25 +155,25 @@ def request_rush(ask: RushAsk, actor: Any, today: date) -> RushRequest:
         composite=result.composite,
         threshold=result.threshold,
     )
-    db.session.add(request)
+    db.session.add(rush)
     db.session.flush()
     audit.record(
         "rush_request",
         "rush_request",
-        request.id,
+        rush.id,
         {
             "order": [None, order.number],
             "composite": [None, str(result.composite)],
-            "status": [None, request.status],
+            "status": [None, rush.status],
         },
         actor=actor,
     )
-    if request.status == OPEN:
-        _open_channel(request, settings, actor)
+    if rush.status == OPEN:
+        _open_channel(rush, settings, actor)
     else:
-        events.record(RushRequested(getattr(actor, "id", None), request.id))
+        events.record(RushRequested(getattr(actor, "id", None), rush.id))
     db.session.commit()
-    return request
+    return rush
 
 
 def decide(request_id: int, approve: bool, comment: str, actor: Any) -> RushRequest:
@@ -180,39 +181,39 @@ def decide(request_id: int, approve: bool, comment: str, actor: Any) -> RushRequ
     if not comment.strip():
         message = _("Write a comment for the sales team.")
         raise DomainError("comment_required", message, {"comment": message})
-    request = db.session.execute(
+    rush = db.session.execute(
         select(RushRequest).where(RushRequest.id == request_id).with_for_update()
     ).scalar_one_or_none()
-    if request is None:
+    if rush is None:
         raise NotFound("rush request", request_id)
-    if request.status != PENDING_VP:
+    if rush.status != PENDING_VP:
         raise Conflict("already_decided", _("This rush request is not waiting for a decision."))
-    request.status = APPROVED if approve else REJECTED
-    request.decided_by_id = actor.id
-    request.decided_at = utcnow()
-    request.decision_comment = comment.strip()[:1000]
+    rush.status = APPROVED if approve else REJECTED
+    rush.decided_by_id = actor.id
+    rush.decided_at = utcnow()
+    rush.decision_comment = comment.strip()[:1000]
     audit.record(
         "rush_decision",
         "rush_request",
-        request.id,
-        {"status": [PENDING_VP, request.status], "comment": [None, request.decision_comment]},
+        rush.id,
+        {"status": [PENDING_VP, rush.status], "comment": [None, rush.decision_comment]},
         actor=actor,
     )
     if approve:
-        _locked_order(request.order_id)
-        _open_channel(request, RushSettings.from_dict(request.settings), actor)
+        _locked_order(rush.order_id)
+        _open_channel(rush, RushSettings.from_dict(rush.settings), actor)
     db.session.commit()
-    return request
+    return rush
 
 
-def _open_channel(request: RushRequest, settings: RushSettings, actor: Any) -> None:
+def _open_channel(rush: RushRequest, settings: RushSettings, actor: Any) -> None:
     """The order becomes a priority-A rush order due on the requested date; the orders it delays
     are recorded as they stood at this moment."""
-    order = request.order
-    delayed = rush_delays.delayed_orders(order, request.requested_due_date, settings.workday_hours)
-    request.delayed = [d.as_dict() for d in delayed]
+    order = rush.order
+    delayed = rush_delays.delayed_orders(order, rush.requested_due_date, settings.workday_hours)
+    rush.delayed = [d.as_dict() for d in delayed]
     before = {"priority": order.priority, "due_date": order.due_date, "is_rush": order.is_rush}
-    order.priority, order.due_date, order.is_rush = "A", request.requested_due_date, True
+    order.priority, order.due_date, order.is_rush = "A", rush.requested_due_date, True
     after = {"priority": order.priority, "due_date": order.due_date, "is_rush": order.is_rush}
     audit.record("rush_open", "order", order.id, audit.diff(before, after), actor=actor)
 
@@ -234,10 +235,10 @@ def get_request(request_id: int) -> RushRequest:
         .options(joinedload(RushRequest.requested_by), joinedload(RushRequest.decided_by))
         .where(RushRequest.id == request_id)
     )
-    request = db.session.execute(query).scalar_one_or_none()
-    if request is None:
+    rush = db.session.execute(query).scalar_one_or_none()
+    if rush is None:
         raise NotFound("rush request", request_id)
-    return request
+    return rush
 
 
 def request_page(
@@ -274,7 +275,7 @@ def list_requests(
     return list(db.session.execute(query).scalars())
 
 
-def current_delays(request: RushRequest) -> list[rush_delays.DelayedOrder]:
+def current_delays(rush: RushRequest) -> list[rush_delays.DelayedOrder]:
     """The orders this request would delay if opened now (pending), from the live queue."""
-    settings = RushSettings.from_dict(request.settings)
-    return rush_delays.delayed_orders(request.order, request.requested_due_date, settings.workday_hours)
+    settings = RushSettings.from_dict(rush.settings)
+    return rush_delays.delayed_orders(rush.order, rush.requested_due_date, settings.workday_hours)

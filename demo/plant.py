@@ -8,9 +8,8 @@ from decimal import Decimal
 from sqlalchemy import func, inspect, select
 from werkzeug.security import generate_password_hash
 
-from domain import audit
-from domain.demo_adoption import seed_adoption
-from domain.demo_catalogue import (
+from demo.adoption import seed_adoption
+from demo.catalogue import (
     COLOURS,
     CUSTOMERS,
     FINISHED_PER_PALLET,
@@ -26,12 +25,13 @@ from domain.demo_catalogue import (
     ProductSpec,
     WarehouseSpec,
 )
-from domain.demo_changes import seed_changes
-from domain.demo_engineering import bom_lines, footprint, routing, unit_cost, unit_price
-from domain.demo_orders import STOP_REASONS, CustomerPick, OrderPlan, plan_orders
-from domain.demo_production import seed_production
-from domain.demo_quality import seed_quality
-from domain.demo_service import seed_service
+from demo.changes import seed_changes
+from demo.engineering import bom_lines, footprint, routing, unit_cost, unit_price
+from demo.orders import STOP_REASONS, CustomerPick, OrderPlan, plan_orders
+from demo.production import seed_production
+from demo.quality import seed_quality
+from demo.service import seed_service
+from domain import audit
 from domain.errors import DomainError
 from domain.masterdata import (
     AppMeta,
@@ -48,7 +48,7 @@ from domain.masterdata import (
     Warehouse,
     Workshop,
 )
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
 from domain.service.tickets import ServicePartUse, ServiceTicket
 from domain.stage_machine import ON_HOLD
 from domain.stock.handling_units import PALLET

@@ -13,9 +13,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from domain.clock import from_plant, plant_date, utcnow
-from domain.demo_engineering import footprint
-from domain.demo_service_catalogue import (
+from demo.engineering import footprint
+from demo.service_catalogue import (
     CLOSINGS,
     ENGLISH,
     FAULTS,
@@ -25,8 +24,9 @@ from domain.demo_service_catalogue import (
     FaultFamily,
     ModelFaults,
 )
+from domain.clock import from_plant, plant_date, utcnow
 from domain.masterdata import Customer, Location, Product, ServicePoint, Sku, Warehouse
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
 from domain.service import states
 from domain.service.tickets import (
     ProductWarranty,

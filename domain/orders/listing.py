@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from domain import order_search
 from domain.errors import DomainError
 from domain.masterdata import Customer, Product
-from domain.order_service import SEE_ALL_ROLES
-from domain.orders import Order
+from domain.orders import search as order_search
+from domain.orders.models import Order
+from domain.orders.service import SEE_ALL_ROLES
 from extensions import db
 
 # sort key → (column, how to read a cursor value back)
@@ -34,7 +34,7 @@ class OrderFilter:
     customer_code: str | None = None
     product_model: str | None = None
     number: str | None = None  # prefix of the order number
-    q: str | None = None  # the search box: domain/order_search.py
+    q: str | None = None  # the search box: domain/orders/search.py
     due_from: date | None = None
     due_to: date | None = None
     rush: bool | None = None

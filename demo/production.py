@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from domain import stage_machine
 from domain.clock import plant_date, utcnow
 from domain.masterdata import BomVersion, Product, Team, Workshop
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production import models as m
 from domain.production.numbering import WORK_ORDER_PREFIX
 from domain.production.planning import Step, plan

@@ -11,8 +11,8 @@ from domain import audit, events, roles, stage_machine
 from domain.errors import Conflict, DomainError
 from domain.events.types import OrderCancelled, OrderHeld, OrderResumed
 from domain.kitting.reservations import MaterialReservation
-from domain.order_service import db_get_order, may_view
-from domain.orders import Order, OrderStageEvent
+from domain.orders.models import Order, OrderStageEvent
+from domain.orders.service import load_order, may_view
 from domain.production import models as m
 from domain.stock.transfers import INBOUND_STATES, Transfer
 from domain.transactions import write_transaction
@@ -133,7 +133,7 @@ def resume_order(order_id: int, actor: Any) -> Order:
 
 
 def _order(order_id: int, actor: Any) -> Order:
-    order = db_get_order(order_id, lock=True)
+    order = load_order(order_id, lock=True)
     if not may_view(actor, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
     return order

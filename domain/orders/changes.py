@@ -15,7 +15,7 @@ from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
 from domain.events.types import NoticeAcknowledged, ProcessChanged, SpecChanged
 from domain.masterdata import Product, RoutingStep, Team
-from domain.orders import Order
+from domain.orders.models import Order
 from domain.production.models import CANCELLED, FINISHED, WorkOrder
 from domain.transactions import write_transaction
 from domain.users import User, UserRole

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from domain import audit, changes, clock, compliance, compliance_rules, drawings, roles, stage_machine
-from domain.changes import ChangeNotice
+from domain import audit, clock, drawings, roles, stage_machine
 from domain.errors import Conflict, DomainError, NotFound
 from domain.masterdata import BomVersion, Customer, PriceListEntry, Product
-from domain.orders import FLAME_GRADES, PRIORITIES, Order, OrderStageEvent, next_order_number
+from domain.orders import changes, compliance, compliance_rules
+from domain.orders.changes import ChangeNotice
+from domain.orders.models import FLAME_GRADES, PRIORITIES, Order, OrderStageEvent, next_order_number
 from domain.quality.stage_gate import require_inspections
 from extensions import db
 
@@ -79,13 +80,14 @@ def may_see_drawing(user: Any, order: Order) -> bool:
 
 
 def get_order(order_id: int, user: Any) -> Order:
-    order = db_get_order(order_id)
+    order = load_order(order_id)
     if not may_view(user, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
     return order
 
 
-def db_get_order(order_id: int, lock: bool = False) -> Order:
+def load_order(order_id: int, lock: bool = False) -> Order:
+    """The order with its customer and product (locked for update with `lock`), whoever asks."""
     query = (
         select(Order)
         .options(joinedload(Order.customer), joinedload(Order.product))
@@ -201,7 +203,7 @@ def update_order(
 ) -> tuple[Order, ChangeNotice | None]:
     """A quote is edited freely. After confirmation customer and model are fixed, and a change to the
     spec is a customer change record everyone affected must acknowledge (DESIGN §3.2)."""
-    order = db_get_order(order_id, lock=True)
+    order = load_order(order_id, lock=True)
     if not may_view(actor, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
     if order.stage in stage_machine.FINAL_STAGES:
@@ -280,7 +282,7 @@ def _compliance_error(failures: list[compliance.Failure]) -> DomainError:
 def submit_order(order_id: int, actor: Any, today: date, locale: str) -> Order:
     """quote → confirmed when every active rule passes; otherwise every failed rule at once (422).
     Either way the attempt is logged for the missing-information rate."""
-    order = db_get_order(order_id, lock=True)
+    order = load_order(order_id, lock=True)
     if not may_view(actor, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
     stage_machine.check_transition(order.stage, stage_machine.CONFIRMED)
@@ -307,8 +309,8 @@ def submit_order(order_id: int, actor: Any, today: date, locale: str) -> Order:
 def transition(
     order_id: int, to_stage: str, actor: Any, today: date, locale: str, reason: str | None = None
 ) -> Order:
-    """One stage forward; a hold or cancel (with its reason) goes through domain/order_stops.py."""
-    from domain import order_stops  # it reads orders through this module
+    """One stage forward; a hold or cancel (with its reason) goes through domain/orders/stops.py."""
+    from domain.orders import stops as order_stops  # it reads orders through this module
 
     if to_stage == stage_machine.CONFIRMED:
         return submit_order(order_id, actor, today, locale)
@@ -316,7 +318,7 @@ def transition(
         return order_stops.cancel_order(order_id, reason or "", actor)
     if to_stage == stage_machine.ON_HOLD:
         return order_stops.hold_order(order_id, reason or "", actor)
-    order = db_get_order(order_id, lock=True)
+    order = load_order(order_id, lock=True)
     if not may_view(actor, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
     stage_machine.check_transition(order.stage, to_stage)
@@ -346,7 +348,7 @@ def _move(order: Order, to_stage: str, actor: Any) -> None:
 def upload_drawing(
     order_id: int, stream: IO[bytes], filename: str | None, directory: Path, actor: Any, note: str = ""
 ) -> tuple[drawings.SampleDrawing, ChangeNotice | None]:
-    order = db_get_order(order_id, lock=True)
+    order = load_order(order_id, lock=True)
     if not may_see_drawing(actor, order):
         raise DomainError("forbidden", _("Your role cannot handle this order's drawing."), status=403)
     if order.stage in stage_machine.FINAL_STAGES:
@@ -377,7 +379,7 @@ def upload_drawing(
 
 
 def drawing_for_download(order_id: int, drawing_id: int | None, user: Any) -> drawings.SampleDrawing:
-    order = db_get_order(order_id)
+    order = load_order(order_id)
     if not may_see_drawing(user, order):
         raise DomainError("forbidden", _("Your role cannot see this order's drawing."), status=403)
     if drawing_id is None:
