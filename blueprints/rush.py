@@ -44,14 +44,6 @@ class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Comment for the sales team"), validators=[DataRequired(), Length(max=1000)])
 
 
-def explained_for_user(rush: rush_requests.RushRequest):
-    """The rush score as the signed-in user may read it: the margin's figures only for the price roles."""
-    score = rush.explained()
-    if roles.sees_prices(current_user):
-        return score
-    return score.without_margin(_("The margin is shown to sales, the VP, admin and customer service."))
-
-
 @bp.app_context_processor
 def _labels() -> dict:
     return {"rush_status_labels": STATUS_LABELS, "dimension_labels": DIMENSION_LABELS}
@@ -93,7 +85,7 @@ def detail(request_id: int):
     delayed = [d.as_dict() for d in rush_requests.current_delays(rush)] if pending else (rush.delayed or [])
     context = {
         "rush": rush,
-        "score": explained_for_user(rush),
+        "score": rush.explained_for(current_user),
         "delayed": delayed,
         "form": DecisionForm() if pending and roles.VP in current_user.roles else None,
     }
@@ -119,7 +111,7 @@ def decide(request_id: int):
     rush = _visible(request_id)
     context = {
         "rush": rush,
-        "score": explained_for_user(rush),
+        "score": rush.explained_for(current_user),
         "delayed": rush_requests.current_delays(rush),
         "form": form,
     }

@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from blueprints.access import roles_required
 from blueprints.api.fields import UtcDateTime
 from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
-from blueprints.rush import explained_for_user
 from domain import roles
 from domain.errors import DomainError
 from domain.orders import rush_requests
@@ -106,7 +105,7 @@ class RushDetail:
 
     def __init__(self, rush: rush_requests.RushRequest):
         self._rush = rush
-        self.dimensions = list(explained_for_user(rush).dimensions)
+        self.dimensions = list(rush.explained_for(current_user).dimensions)
         if rush.status == rush_requests.PENDING_VP:
             self.delayed_orders = [d.as_dict() for d in rush_requests.current_delays(rush)]
         else:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, Numeric, String, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from domain import audit, events, keyset
+from domain import audit, events, keyset, roles
 from domain.clock import utcnow
 from domain.errors import Conflict, DomainError, NotFound
 from domain.events.types import RushRequested
@@ -64,6 +64,13 @@ class RushRequest(db.Model):
     def explained(self) -> RushScore:
         """The score with every dimension's why, in the current language."""
         return score_rush(rush_inputs.inputs_from_json(self.inputs), RushSettings.from_dict(self.settings))
+
+    def explained_for(self, user: Any) -> RushScore:
+        """The score as `user` may read it: the margin's figures only for the price roles."""
+        score = self.explained()
+        if roles.sees_prices(user):
+            return score
+        return score.without_margin(_("The margin is shown to sales, the VP, admin and customer service."))
 
 
 # ---- settings ----
