@@ -15,7 +15,7 @@ from domain.masterdata import Location, Sku, Warehouse
 from domain.stock.ledger import StockBalance
 from extensions import db
 from scanning.label_signing import location_label_url
-from scanning.labels import LOT, SERIAL, SKU, WORK_ORDER, label_url
+from scanning.labels import LOT, SERIAL, SKU, WORK_ORDER, container_url, label_url
 from scanning.qr import qr_svg
 
 MAX_CARDS = 500  # one print job; a warehouse with more locations prints them by zone
@@ -95,11 +95,30 @@ def sku_cards(base: str, codes: list[str] | None = None, search: str = "") -> li
     ]
 
 
-def lot_cards(base: str, warehouse_code: str = "", sku_code: str = "", lot: str = "") -> list[Card]:
-    """Labels for the lots on hand (in a warehouse, of a SKU), or for one lot named by SKU and lot."""
+@dataclass(frozen=True)
+class ContainerQty:
+    """The quantity packed in one container, and the key that signs it on the label."""
+
+    qty: str
+    key: bytes
+
+
+def lot_cards(
+    base: str,
+    warehouse_code: str = "",
+    sku_code: str = "",
+    lot: str = "",
+    container: ContainerQty | None = None,
+) -> list[Card]:
+    """Labels for the lots on hand (in a warehouse, of a SKU), or for one lot named by SKU and lot;
+    with `container`, that lot's container label carrying the quantity packed in it."""
     if sku_code and lot:
         sku = db.session.execute(select(Sku).where(Sku.code == sku_code)).scalar_one_or_none()
         name = sku.name if sku else ""
+        if container:
+            payload = container_url(base, container.key, sku_code, lot, container.qty)
+            packed = f"{container.qty} {sku.unit if sku else ''}".strip()
+            return [Card(payload, lot, tuple(filter(None, (sku_code, name, packed))))]
         return [Card(label_url(base, LOT, sku_code, lot), lot, tuple(filter(None, (sku_code, name))))]
     query = (
         select(Sku.code, Sku.name, StockBalance.lot)

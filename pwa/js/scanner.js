@@ -154,14 +154,29 @@ function restoreLocation() {
   }
 }
 
-function setItem(sku, lot = "") {
+/** The unit a SKU is weighed in (kg…), null for one counted in pieces. */
+function weighedUnit(sku) {
+  return Object.hasOwn(config.weighed, sku) ? config.weighed[sku] : null;
+}
+
+/** What the quantity field holds after a scan: domain/stock/starting_quantity.py, the same rule. */
+function startingQty(sku, packed) {
+  if (kind() === "count") return ""; // a count is typed, never assumed
+  if (packed) return String(Number(packed)); // a container label's printed quantity
+  return weighedUnit(sku) ? "" : "1"; // a weighed item has no default: the worker enters it
+}
+
+/** `packed`: the quantity a container label carries, else undefined. */
+function setItem(sku, lot = "", packed = undefined) {
   const same = state.item && state.item.sku === sku && state.item.lot === lot;
   if (same) {
-    stepQty(1); // scanning the same box again counts it
+    // Scanning the same box again counts it; a container adds what it holds; a weight is entered.
+    if (packed) stepQty(Number(packed));
+    else if (!weighedUnit(sku)) stepQty(1);
   } else {
     state.item = { sku, lot };
     state.key = newIdempotencyKey(); // made when the scan is captured; sent with every retry
-    setQty(kind() === "count" ? "" : "1"); // a count is typed, never assumed
+    setQty(startingQty(sku, packed));
   }
   feedback(true);
   if (isTransfer()) chooseTransferFor(sku, lot);
@@ -227,7 +242,7 @@ function onCode(text, { typed = false } = {}) {
   if (label.kind === "loc") return setLocation(label);
   if (label.kind === "wo" && ORDER_KINDS.has(kind())) return setOrder(label.segments[0]);
   if (label.kind === "sku") return setItem(label.segments[0]);
-  if (label.kind === "lot") return setItem(label.segments[0], label.segments[1]);
+  if (label.kind === "lot") return setItem(label.segments[0], label.segments[1], label.qty);
   return refuse(T.notForMoves, label.path);
 }
 
@@ -252,6 +267,14 @@ function readQty() {
   const text = qtyInput().value.trim().replace(",", ".");
   const least = kind() === "count" ? 0 : Number.MIN_VALUE; // a count of an empty shelf is 0
   return QTY.test(text) && Number.parseFloat(text) >= least ? text : null;
+}
+
+/** Why the quantity cannot be taken, naming the field; an empty one for a weighed item says its unit. */
+function qtyProblem() {
+  if (kind() === "count") return T.countNeeded;
+  const unit = state.item ? weighedUnit(state.item.sku) : null;
+  if (unit && !qtyInput().value.trim()) return say(T.qtyWeighed, { unit });
+  return qtyInput().value.trim() ? T.qtyInvalid : T.qtyRequired;
 }
 
 // ---- GPS: watched while the page is open, the latest fix goes with each scan ----
@@ -452,7 +475,7 @@ async function confirmScan() {
   if (!qty) {
     qtyInput().setAttribute("aria-invalid", "true");
     qtyInput().focus();
-    return refuse(kind() === "count" ? T.countNeeded : T.qtyInvalid);
+    return refuse(qtyProblem());
   }
   if (unusual(qty)) {
     qtyInput().setAttribute("aria-invalid", "true");
