@@ -75,6 +75,7 @@ TEXTS = {
     "notVerified": _l("%(name)s (not yet verified)"),
     "transferOrder": _l("Sales or work order number"),
     "shipmentOrder": _l("Sales order number (scan its label or type it)"),
+    "shipFor": _l("Ship against %(order)s: scan the items."),
     "shipOrderNeeded": _l("Scan or type the sales order this shipment is for."),
     "countNeeded": _l("Type the quantity counted on the shelf (0 if it is empty)."),
     "unusual": _l(

@@ -65,7 +65,8 @@ function isTransfer() {
   return kind() in LIST_STATE;
 }
 
-const ORDER_KINDS = new Set(["transfer_request", "shipment"]); // asks for the order it serves
+const SHIPMENT = "shipment";
+const ORDER_KINDS = new Set(["transfer_request", SHIPMENT]); // asks for the order it serves
 
 function needsLocation() {
   return kind() !== "transfer_dispatch"; // the truck leaves the yard: no shelf to scan
@@ -115,6 +116,16 @@ function setOrder(number) {
   $('[data-testid="order-ref"]').value = number;
   feedback(true);
   show(number);
+}
+
+/** The order label of a pick list scanned outside Ship mode: Ship mode, for that order. */
+function shipAgainst(number) {
+  const ship = root.querySelector(`input[name="kind"][value="${SHIPMENT}"]`);
+  if (!ship) return refuse(T.notForMoves);
+  ship.checked = true;
+  ship.dispatchEvent(new Event("change"));
+  setOrder(number);
+  show(say(T.shipFor, { order: number }));
 }
 
 function setTarget(label) {
@@ -241,6 +252,7 @@ function onCode(text, { typed = false } = {}) {
   if (label.kind === "loc" && kind() === "relocate" && state.location && state.item) return setTarget(label);
   if (label.kind === "loc") return setLocation(label);
   if (label.kind === "wo" && ORDER_KINDS.has(kind())) return setOrder(label.segments[0]);
+  if (label.kind === "wo") return shipAgainst(label.segments[0]); // an order's label: its pick list
   if (label.kind === "sku") return setItem(label.segments[0]);
   if (label.kind === "lot") return setItem(label.segments[0], label.segments[1], label.qty);
   return refuse(T.notForMoves, label.path);
