@@ -83,6 +83,27 @@ def test_refusals_are_counted_by_reason(client, auth, world):
     assert re.search(r"<b>outside_geofence</b> × 2", reasons)
 
 
+def test_a_refused_move_shows_its_warehouse_and_filters_by_it(client, auth, world):
+    worker = auth.headers("warehouse")
+    body = {"kind": "issue", "sku": SKU, "qty": "1", "location_label": label(world.loc_a)}
+    assert (
+        post(client, worker, "/api/v1/stock/moves", {**body, "gps": gps(YARD_A, east_m=500)}).status_code
+        == 422
+    )
+    forged = {**body, "location_label": label(world.loc_a)[:-3] + "AAA"}  # names no warehouse that checks
+    assert post(client, worker, "/api/v1/stock/moves", {**forged, "gps": gps(YARD_A)}).status_code == 422
+    auth.login("admin")
+    everything = section(page(client), "refusals")
+    assert re.search(r"<b>outside_geofence</b> · WH-A", everything)
+    assert "invalid_location_label" in everything
+    in_a = section(page(client, warehouse="WH-A"), "refusals")
+    assert "outside_geofence" in in_a and "invalid_location_label" not in in_a
+    assert "outside_geofence" not in section(page(client, warehouse="WH-B"), "refusals")
+    assert re.search(
+        r"<b>outside_geofence</b> × 1", section(page(client, warehouse="WH-A"), "refusal-reasons")
+    )
+
+
 def test_adjustments_are_listed_with_their_reason(client, auth, world):
     db.session.execute(db.update(Sku).where(Sku.code == SKU).values(units_per_handling_unit=1000))
     db.session.commit()  # 3 kg is no pallet: the worker needs no supervisor
