@@ -132,6 +132,17 @@ def test_filters_by_person_warehouse_and_day(app, client, auth, world):
     assert "no_accuracy" in section(page(client, day=today), "gps-flags")  # today in the plant
 
 
+def test_the_warehouse_supervisor_sees_exceptions_and_todays_count_on_the_home_page(client, auth, world):
+    worker = auth.headers("warehouse")
+    body = {"kind": "issue", "sku": SKU, "qty": "1", "location_label": label(world.loc_a)}
+    post(client, worker, "/api/v1/stock/moves", {**body, "gps": gps(YARD_A, east_m=500)})
+    auth.login("supervisor")
+    assert "outside_geofence" in section(page(client), "refusals")
+    home = client.get("/").get_data(as_text=True)
+    card = home.split('data-role="supervisor"', 1)[1]
+    assert 'data-figure="refusals" data-value="1"' in card and "/exceptions/?day=" in card
+
+
 def test_only_warehouse_staff_and_admins_see_exceptions(client, auth, world):
     auth.login("sales")
     assert client.get("/exceptions/").status_code == 403
