@@ -111,6 +111,7 @@ def scan():
             "transfers": "/api/v1/transfers",
             "decode": "/api/v1/scan/decode",
             "checkLocation": "/api/v1/scan/location",
+            "checkContainer": "/api/v1/scan/container",
             "relocations": "/api/v1/stock/relocations",
             "counts": "/api/v1/stock/counts",
             "usualQuantity": "/api/v1/stock/usual-quantity",

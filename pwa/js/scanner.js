@@ -111,6 +111,20 @@ async function checkLocation(label, slot = "location") {
   if (state.to?.token === label.token) renderTarget();
 }
 
+/** Asks the server whether the container label's quantity was printed by it; a hand-written one is
+ * taken back out of the field. Offline the printed quantity stays: the worker sees it beside Confirm. */
+async function checkContainer(label) {
+  try {
+    await apiFetch(config.urls.checkContainer, { method: "POST", body: { label: label.text } });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401) return;
+    if (state.item?.sku !== label.segments[0] || state.item?.lot !== label.segments[1]) return;
+    setQty("");
+    qtyInput().setAttribute("aria-invalid", "true");
+    refuse(error.message);
+  }
+}
+
 /** An order label (/s/wo/<number>: a work order's or a sales order's number) names the order served. */
 function setOrder(number) {
   $('[data-testid="order-ref"]').value = number;
@@ -254,7 +268,11 @@ function onCode(text, { typed = false } = {}) {
   if (label.kind === "wo" && ORDER_KINDS.has(kind())) return setOrder(label.segments[0]);
   if (label.kind === "wo") return shipAgainst(label.segments[0]); // an order's label: its pick list
   if (label.kind === "sku") return setItem(label.segments[0]);
-  if (label.kind === "lot") return setItem(label.segments[0], label.segments[1], label.qty);
+  if (label.kind === "lot") {
+    setItem(label.segments[0], label.segments[1], label.qty);
+    if (label.qty) checkContainer(label);
+    return;
+  }
   return refuse(T.notForMoves, label.path);
 }
 
