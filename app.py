@@ -111,6 +111,12 @@ def _register_blueprints(app: Flask) -> None:
     from blueprints import label_sheets  # DESIGN §6: printable QR labels
 
     app.register_blueprint(label_sheets.bp)
+    from blueprints import transfer_requests  # DESIGN §6: a transfer requested from the desk
+
+    app.register_blueprint(transfer_requests.bp)
+    from blueprints import pick_lists  # DESIGN §6: a sales order's printable pick list
+
+    app.register_blueprint(pick_lists.bp)
     from blueprints import exceptions  # DESIGN §6: the warehouse supervisor's exceptions
 
     app.register_blueprint(exceptions.bp)

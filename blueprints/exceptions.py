@@ -9,7 +9,7 @@ from sqlalchemy import select
 from blueprints.access import roles_required
 from domain import clock
 from domain.masterdata import Warehouse
-from domain.roles import ADMIN, WAREHOUSE
+from domain.roles import ADMIN, SUPERVISOR, WAREHOUSE
 from domain.stock import exceptions as found
 from domain.stock.transfers import Transfer
 from extensions import db
@@ -18,7 +18,7 @@ bp = Blueprint("exceptions", __name__, url_prefix="/exceptions")
 
 
 @bp.get("/")
-@roles_required(WAREHOUSE, ADMIN)
+@roles_required(WAREHOUSE, SUPERVISOR, ADMIN)
 def index():
     filters = found.Filters(
         person=request.args.get("person", "").strip()[:64],
@@ -36,7 +36,7 @@ def index():
 
 
 @bp.get("/moves/<int:move_id>")
-@roles_required(WAREHOUSE, ADMIN)
+@roles_required(WAREHOUSE, SUPERVISOR, ADMIN)
 def move(move_id: int):
     """One ledger move, as an exception links to it: what, where, who, the GPS fix and its flags."""
     detail = found.move_detail(move_id)
@@ -46,7 +46,7 @@ def move(move_id: int):
 
 
 @bp.get("/transfers/<int:transfer_id>")
-@roles_required(WAREHOUSE, ADMIN)
+@roles_required(WAREHOUSE, SUPERVISOR, ADMIN)
 def transfer(transfer_id: int):
     return render_template(
         "exceptions/transfer.html", transfer=db.get_or_404(Transfer, transfer_id), zone=clock.plant_zone()

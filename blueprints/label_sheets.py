@@ -2,6 +2,9 @@
 and one code as PNG or SVG. Location labels are signed, so only warehouse staff and admins print them.
 """
 
+import re
+from decimal import Decimal
+
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -73,9 +76,21 @@ def skus():
 @bp.get("/lots")
 @roles_required(*ITEM_PRINTERS)
 def lots():
-    args = {key: request.args.get(key, "").strip() for key in ("warehouse", "sku", "lot")}
-    cards = sheet_cards.lot_cards(public_base(), args["warehouse"], args["sku"], args["lot"])
+    args = {key: request.args.get(key, "").strip() for key in ("warehouse", "sku", "lot", "qty")}
+    container = sheets.ContainerQty(_container_qty(args["qty"]), current_key()) if args["qty"] else None
+    cards = sheet_cards.lot_cards(public_base(), args["warehouse"], args["sku"], args["lot"], container)
     return _sheet(cards, _("Lot labels"))
+
+
+def _container_qty(text: str) -> str:
+    """The quantity printed on a container label: above 0, at most 3 decimals, as the phone accepts."""
+    if not re.fullmatch(r"\d{1,9}(\.\d{1,3})?", text) or Decimal(text) <= 0:
+        raise DomainError(
+            "invalid_quantity",
+            _("Enter a quantity above 0, with at most 3 decimal places."),
+            {"qty": _("not a quantity")},
+        )
+    return format(Decimal(text).normalize(), "f")
 
 
 @bp.get("/numbers")

@@ -18,6 +18,7 @@ from domain.orders import changes
 from domain.orders.models import Order, OrderStageEvent
 from domain.orders.rush_requests import PENDING_VP, RushRequest
 from domain.stage_machine import OPEN_STAGES, STAGE_LABELS
+from domain.stock import exceptions as stock_exceptions
 from domain.users import User
 from extensions import db
 
@@ -168,6 +169,26 @@ def warehouse_card(user: User, today: date) -> Card:
     )
 
 
+def supervisor_card(user: User, today: date) -> Card:
+    """Today's warehouse exceptions (DESIGN §6), each list as the exceptions page shows it."""
+    found = stock_exceptions.exceptions(stock_exceptions.Filters(day=today), clock.plant_zone())
+    lists = (
+        ("refusals", _("Refusals"), found.refusals),
+        ("gps_flags", _("GPS flags"), found.gps_flags),
+        ("discrepancies", _("Transfer discrepancies"), found.discrepancies),
+        ("adjustments", _("Adjustments"), found.adjustments),
+    )
+    return Card(
+        roles.SUPERVISOR,
+        _("Review today's refusals, GPS flags, discrepancies and adjustments; approve large adjustments."),
+        [
+            Figure(key, label, len(rows), "warn" if rows and key != "adjustments" else "")
+            for key, label, rows in lists
+        ],
+        link=(url_for("exceptions.index", day=today.isoformat()), _("Warehouse exceptions")),
+    )
+
+
 def leader_card(user: User, today: date) -> Card:
     query = (
         select(Team.name, Workshop.name, func.count(User.id))
@@ -301,6 +322,7 @@ BUILDERS: dict[str, Callable[[User, date], Card]] = {
     roles.SALES: sales_card,
     roles.PLANNER: planner_card,
     roles.WAREHOUSE: warehouse_card,
+    roles.SUPERVISOR: supervisor_card,
     roles.LEADER: leader_card,
     roles.QC: qc_card,
     roles.SERVICE: service_card,

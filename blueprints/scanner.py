@@ -11,9 +11,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from blueprints.access import roles_required
-from domain.masterdata import Warehouse
+from domain.masterdata import Sku, Warehouse
 from domain.roles import LEADER, SERVICE, WAREHOUSE
 from domain.stock.ledger import ISSUE, RECEIPT, SHIPMENT
+from domain.stock.starting_quantity import counted_by_weight
 from extensions import db
 from scanning.labels import known_bases
 
@@ -44,6 +45,8 @@ TEXTS = {
     "itemNeeded": _l("Scan the item or lot label."),
     "transferNeeded": _l("Choose the transfer."),
     "qtyInvalid": _l("Enter a quantity above 0, with at most 3 decimal places."),
+    "qtyRequired": _l("Quantity: enter how many."),
+    "qtyWeighed": _l("Quantity: this item is weighed; enter the weight in %(unit)s."),
     "gpsWaiting": _l("Waiting for the GPS position…"),
     "gpsDenied": _l("Allow location access: stock moves need the phone's position."),
     "gpsFix": _l("GPS ±%(m)s m"),
@@ -72,6 +75,7 @@ TEXTS = {
     "notVerified": _l("%(name)s (not yet verified)"),
     "transferOrder": _l("Sales or work order number"),
     "shipmentOrder": _l("Sales order number (scan its label or type it)"),
+    "shipFor": _l("Ship against %(order)s: scan the items."),
     "shipOrderNeeded": _l("Scan or type the sales order this shipment is for."),
     "countNeeded": _l("Type the quantity counted on the shelf (0 if it is empty)."),
     "unusual": _l(
@@ -101,11 +105,13 @@ def scan():
         texts={key: str(text) for key, text in TEXTS.items()},
         preset_location=request.args.get("loc", "")[:300],
         label_bases=list(known_bases()),
+        weighed=_weighed_skus(),
         urls={
             "moves": "/api/v1/stock/moves",
             "transfers": "/api/v1/transfers",
             "decode": "/api/v1/scan/decode",
             "checkLocation": "/api/v1/scan/location",
+            "checkContainer": "/api/v1/scan/container",
             "relocations": "/api/v1/stock/relocations",
             "counts": "/api/v1/stock/counts",
             "usualQuantity": "/api/v1/stock/usual-quantity",
@@ -120,3 +126,10 @@ def _warehouses() -> list[tuple[str, str]]:
         select(Warehouse.code, Warehouse.name).where(Warehouse.active).order_by(Warehouse.code)
     )
     return [(code, name) for code, name in rows]
+
+
+def _weighed_skus() -> dict[str, str]:
+    """SKU code → unit of the SKUs weighed, not counted: their quantity starts empty on the phone (the
+    page is kept for offline use, so the rule holds without a network too)."""
+    rows = db.session.execute(select(Sku.code, Sku.unit).where(Sku.active))
+    return {code: unit for code, unit in rows if counted_by_weight(unit)}

@@ -18,6 +18,7 @@ PEOPLE = (
     Person("sales", "李晓梅", ("sales",)),
     Person("planner", "陈志强", ("planner",)),
     Person("warehouse", "张伟东", ("warehouse",)),
+    Person("supervisor", "林国栋", ("supervisor", "warehouse")),  # approves large adjustments too
     Person("leader", "刘德胜", ("leader",)),
     Person("qc", "黄丽娟", ("qc",)),
     Person("service", "赵明辉", ("service",)),

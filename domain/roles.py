@@ -1,4 +1,4 @@
-"""The nine roles of DESIGN §1; a user may hold several."""
+"""The nine roles of DESIGN §1, and the warehouse supervisor of §6; a user may hold several."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,13 +13,17 @@ ADMIN, SALES, PLANNER, WAREHOUSE, LEADER, QC, SERVICE, CS, VP = (
     "cs",
     "vp",
 )
-ALL_ROLES: tuple[str, ...] = (ADMIN, SALES, PLANNER, WAREHOUSE, LEADER, QC, SERVICE, CS, VP)
+# DESIGN §6: approves adjustments above the limit and reviews the exceptions page; in the plant a
+# supervisor also works the warehouse, so the demo's supervisor holds both roles.
+SUPERVISOR = "supervisor"
+ALL_ROLES: tuple[str, ...] = (ADMIN, SALES, PLANNER, WAREHOUSE, SUPERVISOR, LEADER, QC, SERVICE, CS, VP)
 
 ROLE_LABELS = {
     ADMIN: _l("Administrator"),
     SALES: _l("Sales"),
     PLANNER: _l("Planner"),
     WAREHOUSE: _l("Warehouse"),
+    SUPERVISOR: _l("Warehouse supervisor"),
     LEADER: _l("Team leader"),
     QC: _l("Quality control"),
     SERVICE: _l("Service technician"),

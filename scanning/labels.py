@@ -21,6 +21,11 @@ wo     ``<base>/s/wo/<work order number>``       ``work_order``
 sn     ``<base>/s/sn/<serial number>``           ``serial``
 =====  =======================================  ==========================================================
 
+A container label is a lot label with the quantity packed in it: ``<base>/s/lot/<sku>/<lot>?q=<qty>.<sig>``
+(``<sig>`` as a location's, over SKU, lot and quantity). Its result carries ``qty`` (a decimal string);
+the phone fills the quantity field with it. A ``q`` whose signature does not check is refused with
+``invalid_quantity_label``.
+
 Examples::
 
     https://oh.example.cn/s/loc/42.kX3v9QbL0aZ
@@ -31,7 +36,8 @@ Examples::
 
 Reading rules (``parse_label``):
 
-- A query string or fragment is ignored; so is one trailing ``/``. ``<kind>`` is lower case.
+- A query string or fragment is ignored (but a lot label's ``q``, above); so is one trailing ``/``.
+  ``<kind>`` is lower case.
 - A text without ``/s/<kind>/`` (an EAN barcode, a supplier's QR, a web address of another site) is a
   *foreign* code: ``parse_label`` returns None and the scanner shows it as "not a label of this app".
 - The part before ``/s/`` must be this app's base (``PUBLIC_BASE_URL`` or the address the request came
@@ -51,13 +57,19 @@ Parse result as JSON (``Label.to_dict()``, also what ``POST /api/v1/scan/decode`
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import gettext as _
 
 from scanning.errors import LabelRefused
-from scanning.label_signing import current_key, location_label_url, read_location_label
+from scanning.label_signing import (
+    current_key,
+    location_label_url,
+    quantity_token,
+    read_location_label,
+    read_quantity_token,
+)
 
 LOCATION, SKU, LOT, WORK_ORDER, SERIAL = "loc", "sku", "lot", "wo", "sn"
 KINDS = (LOCATION, SKU, LOT, WORK_ORDER, SERIAL)
@@ -96,6 +108,11 @@ def label_url(base: str, kind: str, *ids: str) -> str:
     return f"{base.rstrip('/')}/s/{kind}/" + "/".join(encode_segment(value) for value in ids)
 
 
+def container_url(base: str, key: bytes, sku: str, lot: str, qty: str) -> str:
+    """A lot label that also carries the quantity packed in the container (signed)."""
+    return f"{label_url(base, LOT, sku, lot)}?q={quantity_token(key, sku, lot, qty)}"
+
+
 def location_url(base: str, key: bytes, location_id: int) -> str:
     return location_label_url(base, key, location_id)
 
@@ -131,7 +148,15 @@ def read_label(text: str, key: bytes, bases: tuple[str, ...] = ()) -> Label | No
     names = ID_NAMES[kind]
     if len(segments) != len(names) or any(not s.strip() or len(s) > MAX_ID_LENGTH for s in segments):
         raise _invalid_label()
-    return Label(kind, text.strip(), dict(zip(names, segments, strict=True)))
+    ids = dict(zip(names, segments, strict=True))
+    if kind == LOT and (token := _query_value(text, "q")):
+        ids["qty"] = read_quantity_token(key, ids["sku"], ids["lot"], token)
+    return Label(kind, text.strip(), ids)
+
+
+def _query_value(text: str, name: str) -> str:
+    query = (text or "").strip().split("#", 1)[0].partition("?")[2]
+    return (parse_qs(query).get(name) or [""])[0]
 
 
 def _read_location(text: str, clean: str, key: bytes, ours: bool) -> Label | None:

@@ -50,6 +50,14 @@ def pages(cards: list[Card], sheet: SheetFormat) -> list[list[Card]]:
     return [cards[i : i + sheet.per_page] for i in range(0, len(cards), sheet.per_page)]
 
 
+@dataclass(frozen=True)
+class ContainerQty:
+    """The quantity packed in one container, and the key that signs it on the label."""
+
+    qty: str
+    key: bytes
+
+
 NUMBER_KINDS = {WORK_ORDER: _l("Work order"), SERIAL: _l("Serial number")}
 
 

@@ -27,6 +27,7 @@ from flask_login import current_user
 
 from domain import audit, idempotency
 from domain.errors import DomainError
+from domain.stock.refusal_places import refusal_warehouse
 from domain.transactions import write_transaction
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -112,7 +113,12 @@ def _store_refusal(
             "refused",
             request.endpoint or "api",
             None,
-            {"code": refusal.code, "message": refusal.message, "fields": refusal.fields},
+            {
+                "code": refusal.code,
+                "message": refusal.message,
+                "fields": refusal.fields,
+                "warehouse": refusal_warehouse(attempt.payload),  # for the exceptions page's filter
+            },
             actor=current_user,
             context=_gps_context(attempt.payload),
         )

@@ -11,10 +11,11 @@ from blueprints.access import roles_required
 from blueprints.api.stock_schemas import Text, location_label_field
 from domain import audit
 from domain.errors import DomainError
-from domain.labels.reading import read_photo
+from domain.labels.reading import read_label, read_photo
 from domain.roles import ADMIN, WAREHOUSE
 from domain.stock.site_check import labelled_location
 from extensions import db
+from scanning.labels import LOT
 
 blp = Blueprint("api_scan", __name__, url_prefix="/scan", description="Photo decoding for the scanner")
 PHOTO_MAX_BYTES = 12 * 1024 * 1024  # a 48 MP JPEG is ~10 MB; larger is not a phone photo
@@ -135,3 +136,38 @@ def check_location(body: dict):
         "warehouse": place.warehouse_code,
         "warehouse_name": place.warehouse_name,
     }
+
+
+class ContainerLabelIn(ma.Schema):
+    label = Text(required=True, validate=ma.validate.Length(min=1, max=300))
+
+
+class ContainerCheckedOut(ma.Schema):
+    sku = Text()
+    lot = Text()
+    qty = Text(metadata={"description": "the quantity packed, as printed; absent on a plain lot label"})
+
+
+@blp.route("/container", methods=["POST"])
+@blp.arguments(ContainerLabelIn)
+@blp.response(200, ContainerCheckedOut)
+@blp.alt_response(422, description="invalid_quantity_label, invalid_label")
+@roles_required(WAREHOUSE, ADMIN)
+def check_container(body: dict):
+    """A lot or container label, the signature of its quantity checked: the phone fills the quantity
+    from the label at once and asks here, so a hand-written quantity is taken back at the scan.
+    Read-only: no Idempotency-Key."""
+    try:
+        label = read_label(body["label"])
+    except DomainError as refusal:
+        if refusal.code == "invalid_quantity_label":
+            audit.record(
+                "label_refused", "container_label", None, {"label": body["label"][:200]}, actor=current_user
+            )
+            db.session.commit()  # kept though the refusal's answer rolls the session back
+        raise
+    if label is None or label.kind != LOT:
+        raise DomainError(
+            "invalid_label", _("This is not a lot or container label."), {"label": _("not a lot label")}
+        )
+    return label.ids

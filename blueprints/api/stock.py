@@ -16,7 +16,7 @@ from blueprints.api.paging import CursorArgs, cursor_body, cursor_page_of
 from blueprints.api.stock_schemas import GpsIn, Text, location_label_field, quantity_field, quantity_out
 from domain.clock import as_utc
 from domain.errors import DomainError
-from domain.roles import ADMIN, PLANNER, WAREHOUSE
+from domain.roles import ADMIN, PLANNER, SUPERVISOR, WAREHOUSE
 from domain.stock import counts, ledger_feed, queries, relocation
 from domain.stock.gps_fixes import record_fix
 from domain.stock.move_rules import SCANNER_KINDS
@@ -262,10 +262,11 @@ class CountOut(ma.Schema):
 @blp.response(201, CountOut)
 @blp.alt_response(403, description="adjustment_needs_supervisor")
 @blp.alt_response(422, description=MOVE_REFUSALS + " adjustment_reason_required")
-@roles_required(WAREHOUSE, ADMIN)
+@roles_required(WAREHOUSE, SUPERVISOR, ADMIN)
 def count(body: dict):
     """A cycle count (盘点): the counted quantity; the difference to the ledger becomes one adjustment
-    with the reason. More than ADJUSTMENT_SUPERVISOR_UNITS handling units needs an administrator."""
+    with the reason. More than ADJUSTMENT_SUPERVISOR_UNITS handling units needs a warehouse
+    supervisor or an administrator."""
     return counts.record_count(counts.Count(**body), current_user)
 
 

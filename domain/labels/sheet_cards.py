@@ -7,8 +7,8 @@ from domain.masterdata import Location, Sku, Warehouse
 from domain.stock.ledger import StockBalance
 from extensions import db
 from scanning.label_signing import location_label_url
-from scanning.labels import LOT, SKU, label_url
-from scanning.sheets import MAX_CARDS, Card
+from scanning.labels import LOT, SKU, container_url, label_url
+from scanning.sheets import MAX_CARDS, Card, ContainerQty
 
 
 def warehouses() -> list[Warehouse]:
@@ -54,11 +54,22 @@ def sku_cards(base: str, codes: list[str] | None = None, search: str = "") -> li
     ]
 
 
-def lot_cards(base: str, warehouse_code: str = "", sku_code: str = "", lot: str = "") -> list[Card]:
-    """Labels for the lots on hand (in a warehouse, of a SKU), or for one lot named by SKU and lot."""
+def lot_cards(
+    base: str,
+    warehouse_code: str = "",
+    sku_code: str = "",
+    lot: str = "",
+    container: ContainerQty | None = None,
+) -> list[Card]:
+    """Labels for the lots on hand (in a warehouse, of a SKU), or for one lot named by SKU and lot;
+    with `container`, that lot's container label carrying the quantity packed in it."""
     if sku_code and lot:
         sku = db.session.execute(select(Sku).where(Sku.code == sku_code)).scalar_one_or_none()
         name = sku.name if sku else ""
+        if container:
+            payload = container_url(base, container.key, sku_code, lot, container.qty)
+            packed = f"{container.qty} {sku.unit if sku else ''}".strip()
+            return [Card(payload, lot, tuple(filter(None, (sku_code, name, packed))))]
         return [Card(label_url(base, LOT, sku_code, lot), lot, tuple(filter(None, (sku_code, name))))]
     query = (
         select(Sku.code, Sku.name, StockBalance.lot)

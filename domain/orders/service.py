@@ -48,7 +48,17 @@ TRANSITION_ROLES = {
 }
 # Everyone but sales sees every order; a salesperson sees the orders they created (their customers).
 SEE_ALL_ROLES = frozenset(
-    {roles.ADMIN, roles.VP, roles.PLANNER, roles.WAREHOUSE, roles.LEADER, roles.QC, roles.CS, roles.SERVICE}
+    {
+        roles.ADMIN,
+        roles.VP,
+        roles.PLANNER,
+        roles.WAREHOUSE,
+        roles.SUPERVISOR,
+        roles.LEADER,
+        roles.QC,
+        roles.CS,
+        roles.SERVICE,
+    }
 )
 ORDER_ROLES = SEE_ALL_ROLES | {roles.SALES}
 # The customer's signed drawing is their design: only those who sell, plan, make or check the product.

@@ -2,8 +2,8 @@
 
 A count names what is on the shelf; the difference to the ledger becomes one adjustment move with the
 reason. An adjustment larger than ADJUSTMENT_SUPERVISOR_UNITS handling units (a pallet position by
-default) needs a supervisor: the plant has no role of that name, so an administrator approves it by
-making it (README "Phone scanner").
+default) needs a warehouse supervisor (or an administrator), who approves it by making it (README
+"Phone scanner").
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from domain.clock import utcnow
 from domain.errors import DomainError
 from domain.masterdata import Sku
 from domain.quantities import quantity
-from domain.roles import ADMIN
+from domain.roles import ADMIN, SUPERVISOR
 from domain.stock import balances
 from domain.stock.gps_fixes import GpsInput
 from domain.stock.handling_units import handling_units, shown
@@ -29,7 +29,7 @@ from domain.stock.site_check import confirm_on_site
 from domain.transactions import write_transaction
 from extensions import db
 
-SUPERVISOR_ROLES = frozenset({ADMIN})
+SUPERVISOR_ROLES = frozenset({SUPERVISOR, ADMIN})
 DEFAULT_SUPERVISOR_UNITS = Decimal(1)
 
 
@@ -69,7 +69,7 @@ def require_supervisor(difference: Decimal, sku: Sku, actor: Any) -> None:
     if actor is not None and actor.has_any_role(SUPERVISOR_ROLES):
         return
     message = _(
-        "An adjustment of more than %(limit)s handling units needs a supervisor (administrator).",
+        "An adjustment of more than %(limit)s handling units needs a warehouse supervisor or an admin.",
         limit=shown(limit),
     )
     raise DomainError("adjustment_needs_supervisor", message, {"qty": message}, status=403)

@@ -1,8 +1,9 @@
 """The warehouse supervisor's exceptions (DESIGN §6): GPS flags, refusals by reason, transfer
 discrepancies and stock adjustments, filtered by person, warehouse and plant day.
 
-Each list is one query, newest first, at most LIMIT rows. Refusals carry no warehouse (a refused
-label may name none), so the warehouse filter leaves them out rather than guessing.
+Each list is one query, newest first, at most LIMIT rows. A refusal carries the warehouse its scan
+named (domain/stock/refusal_places.py); one that named none (a hand-made label) is left out by the
+warehouse filter rather than guessed.
 """
 
 from collections import Counter
@@ -65,9 +66,8 @@ def exceptions(filters: Filters, zone: tzinfo) -> Exceptions:
         discrepancies=_discrepancies(filters, bounds),
         adjustments=_adjustments(filters, bounds),
     )
-    if not filters.warehouse:
-        found.refusals = _refusals(filters, bounds)
-        found.refusals_by_reason = Counter(row.what for row in found.refusals).most_common()
+    found.refusals = _refusals(filters, bounds)
+    found.refusals_by_reason = Counter(row.what for row in found.refusals).most_common()
     return found
 
 
@@ -113,14 +113,13 @@ def _refusals(filters: Filters, bounds) -> list[Row]:
         .where(AuditLog.action.in_(REFUSAL_ACTIONS))
         .order_by(AuditLog.id.desc())
     )
-    stmt = _filtered(stmt, filters, bounds, AuditLog.at, None)
+    stmt = _filtered(stmt, filters, bounds, AuditLog.at, AuditLog.changes["warehouse"].as_string())
     rows = []
     for entry, username in db.session.execute(stmt):
         changes = entry.changes or {}
         code = changes.get("code") or "invalid_location_label"
-        rows.append(
-            Row(entry.at, username or "", code, str(changes.get("message") or changes.get("label", "")))
-        )
+        detail = str(changes.get("message") or changes.get("label", ""))
+        rows.append(Row(entry.at, username or "", code, detail, warehouse=changes.get("warehouse") or ""))
     return rows
 
 

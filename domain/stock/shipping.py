@@ -59,11 +59,22 @@ def check_shipment(order_number: str, sku_id: int, sku_code: str, qty: Decimal) 
             "Order %(order)s is for %(model)s, not %(sku)s.", order=order_number, model=model, sku=sku_code
         )
         raise DomainError("sku_not_on_order", message, {"sku": message})
+    shipped, inspected = shipped_qty(order_number, sku_id), inspected_qty(order_id)
+    require_shippable(qty, Decimal(ordered), shipped, inspected, order_number)
+
+
+def shipped_qty(order_number: str, sku_id: int) -> Decimal:
+    """How much of the SKU has left against the order (positive)."""
     shipped = db.session.execute(
         select(func.sum(StockMove.qty, type_=BigInteger)).where(
             StockMove.kind == SHIPMENT, StockMove.ref == order_number, StockMove.sku_id == sku_id
         )
     ).scalar()
+    return -_qty(shipped)
+
+
+def inspected_qty(order_id: int) -> Decimal:
+    """The good output of the order's work orders whose final inspection passed: what may ship."""
     passed_final = exists().where(
         Inspection.work_order_id == WorkOrder.id, Inspection.kind == FINAL, Inspection.passed
     )
@@ -72,7 +83,7 @@ def check_shipment(order_number: str, sku_id: int, sku_code: str, qty: Decimal) 
             WorkOrder.order_id == order_id, passed_final
         )
     ).scalar()
-    require_shippable(qty, Decimal(ordered), -_qty(shipped), _qty(inspected), order_number)
+    return _qty(inspected)
 
 
 def _qty(value) -> Decimal:

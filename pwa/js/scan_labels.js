@@ -4,6 +4,7 @@
 
 const LABEL = /^(.*?)\/s\/(loc|sku|lot|wo|sn)\/(.+)$/;
 export const LOCATION_TOKEN = /^(\d{1,12})\.[A-Za-z0-9_-]{11}$/;
+const CONTAINER_QTY = /^(\d{1,9}(?:\.\d{1,3})?)\.[A-Za-z0-9_-]{11}$/;
 const SEGMENTS = { sku: 1, lot: 2, wo: 1, sn: 1 };
 const MAX_ID_LENGTH = 64;
 const NAMES_KEY = "oh.scanner.locations.verified"; // location label token → code the server confirmed
@@ -48,7 +49,12 @@ export function readLabel(text, bases = []) {
   if (segments.length !== SEGMENTS[kind] || segments.some((s) => !s.trim() || s.length > MAX_ID_LENGTH)) {
     return { kind: "invalid" };
   }
-  return { kind, text: text.trim(), segments, path: `/s/${kind}/${rest}` };
+  const label = { kind, text: text.trim(), segments, path: `/s/${kind}/${rest}` };
+  // A container label: `?q=<qty>.<signature>`, the quantity packed in it (only the server can check
+  // the signature; the phone fills the quantity in, which the worker sees beside Confirm).
+  const packed = kind === "lot" ? CONTAINER_QTY.exec(new URLSearchParams(query).get("q") || "") : null;
+  if (packed) label.qty = packed[1];
+  return label;
 }
 
 function locationNames() {

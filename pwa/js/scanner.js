@@ -65,7 +65,8 @@ function isTransfer() {
   return kind() in LIST_STATE;
 }
 
-const ORDER_KINDS = new Set(["transfer_request", "shipment"]); // asks for the order it serves
+const SHIPMENT = "shipment";
+const ORDER_KINDS = new Set(["transfer_request", SHIPMENT]); // asks for the order it serves
 
 function needsLocation() {
   return kind() !== "transfer_dispatch"; // the truck leaves the yard: no shelf to scan
@@ -110,11 +111,35 @@ async function checkLocation(label, slot = "location") {
   if (state.to?.token === label.token) renderTarget();
 }
 
+/** Asks the server whether the container label's quantity was printed by it; a hand-written one is
+ * taken back out of the field. Offline the printed quantity stays: the worker sees it beside Confirm. */
+async function checkContainer(label) {
+  try {
+    await apiFetch(config.urls.checkContainer, { method: "POST", body: { label: label.text } });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401) return;
+    if (state.item?.sku !== label.segments[0] || state.item?.lot !== label.segments[1]) return;
+    setQty("");
+    qtyInput().setAttribute("aria-invalid", "true");
+    refuse(error.message);
+  }
+}
+
 /** An order label (/s/wo/<number>: a work order's or a sales order's number) names the order served. */
 function setOrder(number) {
   $('[data-testid="order-ref"]').value = number;
   feedback(true);
   show(number);
+}
+
+/** The order label of a pick list scanned outside Ship mode: Ship mode, for that order. */
+function shipAgainst(number) {
+  const ship = root.querySelector(`input[name="kind"][value="${SHIPMENT}"]`);
+  if (!ship) return refuse(T.notForMoves);
+  ship.checked = true;
+  ship.dispatchEvent(new Event("change"));
+  setOrder(number);
+  show(say(T.shipFor, { order: number }));
 }
 
 function setTarget(label) {
@@ -154,14 +179,29 @@ function restoreLocation() {
   }
 }
 
-function setItem(sku, lot = "") {
+/** The unit a SKU is weighed in (kg…), null for one counted in pieces. */
+function weighedUnit(sku) {
+  return Object.hasOwn(config.weighed, sku) ? config.weighed[sku] : null;
+}
+
+/** What the quantity field holds after a scan: domain/stock/starting_quantity.py, the same rule. */
+function startingQty(sku, packed) {
+  if (kind() === "count") return ""; // a count is typed, never assumed
+  if (packed) return String(Number(packed)); // a container label's printed quantity
+  return weighedUnit(sku) ? "" : "1"; // a weighed item has no default: the worker enters it
+}
+
+/** `packed`: the quantity a container label carries, else undefined. */
+function setItem(sku, lot = "", packed = undefined) {
   const same = state.item && state.item.sku === sku && state.item.lot === lot;
   if (same) {
-    stepQty(1); // scanning the same box again counts it
+    // Scanning the same box again counts it; a container adds what it holds; a weight is entered.
+    if (packed) stepQty(Number(packed));
+    else if (!weighedUnit(sku)) stepQty(1);
   } else {
     state.item = { sku, lot };
     state.key = newIdempotencyKey(); // made when the scan is captured; sent with every retry
-    setQty(kind() === "count" ? "" : "1"); // a count is typed, never assumed
+    setQty(startingQty(sku, packed));
   }
   feedback(true);
   if (isTransfer()) chooseTransferFor(sku, lot);
@@ -226,8 +266,13 @@ function onCode(text, { typed = false } = {}) {
   if (label.kind === "loc" && kind() === "relocate" && state.location && state.item) return setTarget(label);
   if (label.kind === "loc") return setLocation(label);
   if (label.kind === "wo" && ORDER_KINDS.has(kind())) return setOrder(label.segments[0]);
+  if (label.kind === "wo") return shipAgainst(label.segments[0]); // an order's label: its pick list
   if (label.kind === "sku") return setItem(label.segments[0]);
-  if (label.kind === "lot") return setItem(label.segments[0], label.segments[1]);
+  if (label.kind === "lot") {
+    setItem(label.segments[0], label.segments[1], label.qty);
+    if (label.qty) checkContainer(label);
+    return;
+  }
   return refuse(T.notForMoves, label.path);
 }
 
@@ -252,6 +297,14 @@ function readQty() {
   const text = qtyInput().value.trim().replace(",", ".");
   const least = kind() === "count" ? 0 : Number.MIN_VALUE; // a count of an empty shelf is 0
   return QTY.test(text) && Number.parseFloat(text) >= least ? text : null;
+}
+
+/** Why the quantity cannot be taken, naming the field; an empty one for a weighed item says its unit. */
+function qtyProblem() {
+  if (kind() === "count") return T.countNeeded;
+  const unit = state.item ? weighedUnit(state.item.sku) : null;
+  if (unit && !qtyInput().value.trim()) return say(T.qtyWeighed, { unit });
+  return qtyInput().value.trim() ? T.qtyInvalid : T.qtyRequired;
 }
 
 // ---- GPS: watched while the page is open, the latest fix goes with each scan ----
@@ -452,7 +505,7 @@ async function confirmScan() {
   if (!qty) {
     qtyInput().setAttribute("aria-invalid", "true");
     qtyInput().focus();
-    return refuse(kind() === "count" ? T.countNeeded : T.qtyInvalid);
+    return refuse(qtyProblem());
   }
   if (unusual(qty)) {
     qtyInput().setAttribute("aria-invalid", "true");

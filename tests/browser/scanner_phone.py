@@ -11,7 +11,8 @@ from domain.masterdata import Sku
 from domain.stock.ledger import StockMove
 from domain.users import find_user
 from extensions import db
-from scanning.labels import label_url
+from scanning.label_signing import current_key
+from scanning.labels import container_url, label_url
 from tests.browser.conftest import PHONE, LiveServer
 from tests.integration.stock_world import SKU, centre
 
@@ -47,6 +48,29 @@ def sign_in(page: Page, username: str) -> None:
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     answer = page.request.post("/login", form={"csrf_token": token, "username": username, "password": "demo"})
     assert answer.ok and "/login" not in answer.url, (answer.status, answer.url)
+
+
+# Every tap or click a person makes reaches the page as one trusted pointerdown; scans (the hand
+# scanner's key presses, the camera's frames) make none, and neither does filling a field by script.
+TAP_COUNTER = """addEventListener("pointerdown", (event) => {
+  if (event.isTrusted) window.__taps = (window.__taps || 0) + 1;
+}, true);"""
+
+
+def count_taps(context: BrowserContext) -> None:
+    """From the next page the context opens on, the worker's taps are counted (read with `taps`)."""
+    context.add_init_script(TAP_COUNTER)
+
+
+def taps(page: Page) -> int:
+    """The taps made on the current page since it opened."""
+    return page.evaluate("window.__taps || 0")
+
+
+def container_label(live_server: LiveServer, lot: str, qty: str, sku: str = SKU) -> str:
+    """A lot's container label that carries the quantity packed in it, signed by the live server."""
+    with live_server.app.app_context():
+        return container_url(live_server.url, current_key(), sku, lot, qty)
 
 
 def sku_label(live_server: LiveServer) -> str:

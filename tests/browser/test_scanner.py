@@ -28,6 +28,8 @@ from tests.browser.fake_camera import write_label_clip
 from tests.browser.scanner_phone import (
     ANSWER_MS,
     assert_quantity_beside_confirm,
+    container_label,
+    count_taps,
     eventually,
     moves_of,
     outbox_items,
@@ -36,6 +38,7 @@ from tests.browser.scanner_phone import (
     scan_location_with_camera,
     sign_in,
     sku_label,
+    taps,
     wedge,
 )
 from tests.integration.stock_world import SKU, YARD_A, centre, put_stock
@@ -63,29 +66,28 @@ def camera_browser(playwright: Playwright, world, tmp_path_factory) -> Iterator[
     browser.close()
 
 
-def test_location_read_by_the_camera_inside_the_fence_lands_in_the_ledger(
+def test_a_receipt_takes_two_scans_and_two_taps_with_the_container_quantity_in_view(
     camera_browser: Browser, live_server, world, screenshot
 ):
     context = phone_at(camera_browser, live_server, centre(YARD_A))
+    count_taps(context)
     page = context.new_page()
     sign_in(page, "scan-worker")
     page.goto("/scan")
     expect(page.get_by_test_id("gps")).to_have_attribute("data-state", "good")
 
-    scan_location_with_camera(page)
-    page.get_by_test_id("manual-code").fill(sku_label(live_server))
-    page.get_by_test_id("manual-code").press("Enter")
+    scan_location_with_camera(page)  # scan 1 (its one tap starts the camera)
+    wedge(page, container_label(live_server, "L-REC", "3"))  # scan 2: a bag of 3 kg
     expect(page.get_by_test_id("step-item")).to_have_attribute("data-done", "1")
-    expect(page.get_by_test_id("qty")).to_have_value("1")  # never "quantity is mandatory"
+    expect(page.get_by_test_id("qty")).to_have_value("3")  # from the label: nothing to type
     assert_quantity_beside_confirm(page)  # with the camera on, at 360×740
-    page.get_by_role("button", name=re.compile(r"One more|加一")).tap()
-    page.get_by_role("button", name=re.compile(r"One more|加一")).tap()
     page.get_by_test_id("confirm-move").tap()
 
     applied = outbox_items(page, "done")
     expect(applied).to_have_count(1, timeout=ANSWER_MS)
     expect(page.get_by_test_id("queue-count")).to_have_text("0")
     screenshot(page, "1-received")
+    assert taps(page) == 2
     assert moves_of(live_server, "scan-worker", "receipt") == [("receipt", "3")]
     # The location keeps its code on screen once the server has named it (continuous mode).
     expect(page.get_by_test_id("location-value")).to_have_text("A-01")
@@ -98,26 +100,23 @@ def test_an_issue_takes_two_scans_and_three_taps_with_the_quantity_in_view(
     built, _label = world
     live_server.add_user("scan-issuer", ["warehouse"])
     with live_server.app.app_context():
-        put_stock(built.loc_a, "10")
+        put_stock(built.loc_a, "50", lot="L-ISS")
     context = phone_at(camera_browser, live_server, centre(YARD_A))
+    count_taps(context)
     page = context.new_page()
     sign_in(page, "scan-issuer")
     page.goto("/scan")
     expect(page.get_by_test_id("gps")).to_have_attribute("data-state", "good")
-    taps = 0
     page.get_by_text(re.compile("^(Issue|出库)$")).tap()
-    taps += 1
     scan_location_with_camera(page)  # scan 1 (its one tap starts the camera)
-    taps += 1
-    wedge(page, sku_label(live_server))  # scan 2
+    wedge(page, container_label(live_server, "L-ISS", "25"))  # scan 2: the bag going to the machine
     expect(page.get_by_test_id("step-item")).to_have_attribute("data-done", "1")
     assert_quantity_beside_confirm(page)
-    expect(page.get_by_test_id("qty")).to_have_value("1")
+    expect(page.get_by_test_id("qty")).to_have_value("25")
     page.get_by_test_id("confirm-move").tap()
-    taps += 1
     expect(outbox_items(page, "done")).to_have_count(1, timeout=ANSWER_MS)
-    assert taps <= 3
-    assert moves_of(live_server, "scan-issuer", "issue") == [("issue", "-1")]
+    assert taps(page) == 3
+    assert moves_of(live_server, "scan-issuer", "issue") == [("issue", "-25")]
     context.close()
 
 
@@ -131,6 +130,7 @@ def test_location_read_by_the_camera_outside_the_fence_shows_the_refusal(
     page.get_by_text(re.compile("^(Issue|出库)$")).tap()
     scan_location_with_camera(page)
     wedge(page, sku_label(live_server))
+    page.get_by_test_id("qty").fill("1")
     page.get_by_test_id("confirm-move").tap()
 
     refused = outbox_items(page, "refused")
@@ -446,7 +446,7 @@ def test_a_person_typing_is_not_taken_for_a_hand_scanner(browser: Browser, live_
     page.get_by_test_id("qty").focus()
     wedge(page, sku_label(live_server))  # read while the quantity field has the focus
     expect(page.get_by_test_id("step-item")).to_have_attribute("data-done", "1")
-    expect(page.get_by_test_id("qty")).to_have_value("1")  # the field keeps its value
+    expect(page.get_by_test_id("qty")).to_have_value("")  # no keys typed into it (a weighed item: empty)
     context.close()
 
 

@@ -60,7 +60,9 @@ def test_stock_moves_between_two_locations_in_three_scans_and_three_taps(
     wedge(page, target)
     expect(page.get_by_test_id("to-value")).to_have_text("A-02")
     expect(page.get_by_test_id("location-value")).to_have_text("A-01")  # the source stays
-    taps.tap(page.get_by_role("button", name=re.compile(r"One more|加一")))
+    expect(page.get_by_test_id("qty")).to_have_value("")  # resin is weighed: the worker enters it
+    taps.tap(page.get_by_test_id("qty"))
+    page.keyboard.type("2")
     expect(page.get_by_test_id("qty")).to_have_value("2")
     assert_quantity_beside_confirm(page)
     taps.tap(page.get_by_test_id("confirm-move"))

@@ -70,11 +70,11 @@ def build_world(*, capacity_b: str = "0", safety_stock: str = "0", stock_a: str 
     return world
 
 
-def put_stock(location_id: int, qty: str, sku_code: str = SKU) -> None:
+def put_stock(location_id: int, qty: str, sku_code: str = SKU, lot: str = "") -> None:
     """Stock already on the shelf before the test (as if received earlier), through the ledger."""
     with write_transaction():
         sku_id = db.session.execute(db.select(Sku.id).where(Sku.code == sku_code)).scalar_one()
-        balances.post("receipt", sku_id, "", location_id, Decimal(qty))
+        balances.post("receipt", sku_id, lot, location_id, Decimal(qty))
 
 
 def add_work_order(number: str, good_qty: str = "0", final_passed_by: int | None = None) -> None:

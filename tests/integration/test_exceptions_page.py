@@ -83,6 +83,27 @@ def test_refusals_are_counted_by_reason(client, auth, world):
     assert re.search(r"<b>outside_geofence</b> × 2", reasons)
 
 
+def test_a_refused_move_shows_its_warehouse_and_filters_by_it(client, auth, world):
+    worker = auth.headers("warehouse")
+    body = {"kind": "issue", "sku": SKU, "qty": "1", "location_label": label(world.loc_a)}
+    assert (
+        post(client, worker, "/api/v1/stock/moves", {**body, "gps": gps(YARD_A, east_m=500)}).status_code
+        == 422
+    )
+    forged = {**body, "location_label": label(world.loc_a)[:-3] + "AAA"}  # names no warehouse that checks
+    assert post(client, worker, "/api/v1/stock/moves", {**forged, "gps": gps(YARD_A)}).status_code == 422
+    auth.login("admin")
+    everything = section(page(client), "refusals")
+    assert re.search(r"<b>outside_geofence</b> · WH-A", everything)
+    assert "invalid_location_label" in everything
+    in_a = section(page(client, warehouse="WH-A"), "refusals")
+    assert "outside_geofence" in in_a and "invalid_location_label" not in in_a
+    assert "outside_geofence" not in section(page(client, warehouse="WH-B"), "refusals")
+    assert re.search(
+        r"<b>outside_geofence</b> × 1", section(page(client, warehouse="WH-A"), "refusal-reasons")
+    )
+
+
 def test_adjustments_are_listed_with_their_reason(client, auth, world):
     db.session.execute(db.update(Sku).where(Sku.code == SKU).values(units_per_handling_unit=1000))
     db.session.commit()  # 3 kg is no pallet: the worker needs no supervisor
@@ -109,6 +130,17 @@ def test_filters_by_person_warehouse_and_day(app, client, auth, world):
     assert "no_accuracy" not in section(page(client, warehouse="WH-B"), "gps-flags")
     assert "no_accuracy" not in section(page(client, day="2020-01-01"), "gps-flags")
     assert "no_accuracy" in section(page(client, day=today), "gps-flags")  # today in the plant
+
+
+def test_the_warehouse_supervisor_sees_exceptions_and_todays_count_on_the_home_page(client, auth, world):
+    worker = auth.headers("warehouse")
+    body = {"kind": "issue", "sku": SKU, "qty": "1", "location_label": label(world.loc_a)}
+    post(client, worker, "/api/v1/stock/moves", {**body, "gps": gps(YARD_A, east_m=500)})
+    auth.login("supervisor")
+    assert "outside_geofence" in section(page(client), "refusals")
+    home = client.get("/").get_data(as_text=True)
+    card = home.split('data-role="supervisor"', 1)[1]
+    assert 'data-figure="refusals" data-value="1"' in card and "/exceptions/?day=" in card
 
 
 def test_only_warehouse_staff_and_admins_see_exceptions(client, auth, world):

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from scanning.decoding import read_codes
-from scanning.labels import label_url
+from scanning.labels import label_url, parse_label
 from tests.integration.stock_world import SKU, build_world, label, put_stock
 from tests.integration.test_scan_decode_api import BASE
 
@@ -87,6 +87,17 @@ def test_sku_and_lot_sheets_read_back_to_their_codes(client, auth, world):
     one = client.get(f"/labels/lots?sku={SKU}&lot=L%2F7&format=thermal").get_data(as_text=True)
     assert decoded_codes(one) == [label_url(BASE, "lot", SKU, "L/7")]
     assert '<b class="label-title">L/7</b>' in one
+
+
+def test_a_container_label_carries_the_quantity_packed_signed(client, auth, app, world):
+    auth.login("warehouse")
+    html = client.get(f"/labels/lots?sku={SKU}&lot=L7&qty=25.0&format=thermal").get_data(as_text=True)
+    [code] = decoded_codes(html)
+    assert code.startswith(label_url(BASE, "lot", SKU, "L7") + "?q=25.")
+    with app.test_request_context():
+        assert parse_label(code).ids == {"sku": SKU, "lot": "L7", "qty": "25"}
+    assert "25 kg" in html
+    assert client.get(f"/labels/lots?sku={SKU}&lot=L7&qty=-1").status_code == 422
 
 
 def test_planner_may_not_print_signed_location_labels(client, auth, world):

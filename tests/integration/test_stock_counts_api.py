@@ -73,6 +73,13 @@ def test_more_than_a_pallet_position_needs_an_administrator(client, auth, world)
     assert on_hand(world.loc_a) == Decimal(40)
 
 
+def test_a_warehouse_supervisor_approves_a_large_count_by_making_it(client, auth, world):
+    assert count(client, auth.headers("warehouse"), world, "40", reason="found short").status_code == 403
+    approved = count(client, auth.headers("supervisor"), world, "40", reason="found short")
+    assert approved.status_code == 201, approved.json
+    assert on_hand(world.loc_a) == Decimal(40)
+
+
 def test_a_direct_adjustment_above_the_threshold_needs_an_administrator_too(client, auth, world):
     body = {
         "kind": "adjustment",

@@ -4,7 +4,7 @@ import pytest
 
 from scanning.errors import LabelRefused
 from scanning.label_signing import derive_key, location_label_url, location_token
-from scanning.labels import label_url, location_url, read_label
+from scanning.labels import container_url, label_url, location_url, read_label
 
 KEY = derive_key("server-secret")
 BASE = "https://oh.example.cn"
@@ -105,3 +105,16 @@ def test_location_label_carries_its_printed_code_and_still_reads_to_its_id():
 
 def test_a_printed_code_is_percent_encoded():
     assert location_label_url(BASE, KEY, 7, "原料/A 1").endswith("?c=%E5%8E%9F%E6%96%99%2FA%201")
+
+
+def test_container_label_reads_to_its_lot_and_the_quantity_packed():
+    url = container_url(BASE, KEY, "RES-ABS-01", "L1", "25")
+    assert url.startswith(f"{BASE}/s/lot/RES-ABS-01/L1?q=25.")
+    assert read(url).ids == {"sku": "RES-ABS-01", "lot": "L1", "qty": "25"}
+
+
+def test_container_label_with_a_hand_written_quantity_is_refused():
+    url = container_url(BASE, KEY, "RES-ABS-01", "L1", "25").replace("?q=25.", "?q=250.")
+    with pytest.raises(LabelRefused) as refused:
+        read(url)
+    assert refused.value.code == "invalid_quantity_label"
