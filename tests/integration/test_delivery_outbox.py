@@ -195,7 +195,7 @@ def test_the_worker_command_and_the_demo_thread_deliver_the_outbox(client, auth,
         while len(fake.sent) < 2 and utcnow() < deadline:  # the condition a user sees: the message
             stop.wait(0.05)
     finally:
-        stop.set()
+        stop.stop()  # and wait for its loops to end
     assert len(fake.sent) == 2
 
 
