@@ -84,14 +84,20 @@ def turn_push_on(page: Page, username: str, live_server) -> None:
 
 
 def registration_id(devtools: CDPSession, page: Page) -> str:
-    registrations = []
-    devtools.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    """The registration whose worker has finished activating: a push delivered to one still activating
+    may be dropped."""
+    activated: list[str] = []
+
+    def versions(event: dict) -> None:
+        activated.extend(v["registrationId"] for v in event["versions"] if v["status"] == "activated")
+
+    devtools.on("ServiceWorker.workerVersionUpdated", versions)
     devtools.send("ServiceWorker.enable")
     deadline = time.monotonic() + 10
-    while not registrations:
+    while not activated:
         assert time.monotonic() < deadline
-        page.wait_for_timeout(50)  # lets Playwright dispatch the CDP event; the condition is the registration
-    return registrations[0]["registrationId"]
+        page.wait_for_timeout(50)  # lets Playwright dispatch the CDP event; the condition is the activation
+    return activated[0]
 
 
 def queued_push(live_server, order_id: int, username: str) -> tuple[dict, int]:
