@@ -14,6 +14,7 @@ from domain.exchange import import_jobs
 from domain.exchange.import_jobs import OrderImportJob
 from domain.order_service import plant_today
 from domain.orders import Order
+from domain.users import find_user
 from extensions import db
 from tests.integration import order_data
 from tests.integration.order_sheets import row, write_sheet
@@ -156,3 +157,13 @@ def test_the_worker_command_runs_a_waiting_import(app, client, auth, plant, tmp_
     assert result.exit_code == 0, result.output
     assert result.output.split("\n")[:2] == ["sent 0", "imports run 1"]
     assert stored(job_id).status == "done" and orders() == 2
+
+
+def test_a_job_left_running_by_the_old_in_process_thread_ends_as_failed(client, auth, plant):
+    auth.headers("sales")  # the uploader
+    old = OrderImportJob(user_id=find_user("sales").id, filename="old.xlsx", status="checking", locale="en")
+    db.session.add(old)  # as the upgrade finds it: no file in the row, no lease
+    db.session.commit()
+    assert import_jobs.run_next() is True
+    saved = stored(old.id)
+    assert (saved.status, saved.message) == ("failed", "The uploaded file is gone; upload it again.")
