@@ -38,15 +38,21 @@ def register(app: Flask) -> None:
                 click.echo(f"  after the commit:   {handler}")
 
     @app.cli.command("delivery-worker")
-    @click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
+    @click.option("--once", is_flag=True, help="Deliver what is due now, run the waiting imports, and exit.")
     def delivery_worker(once: bool) -> None:
-        """Deliver the outbox (企业微信 messages) with retries; runs until stopped (systemd)."""
+        """Deliver the outbox (企业微信 messages) with retries and run the order-import jobs; runs until
+        stopped (systemd)."""
         from domain.delivery import runner, worker
 
         if once:
             click.echo(f"sent {worker.run_once()}")
+            imported = 0
+            while runner.import_round():
+                imported += 1
+            if imported:
+                click.echo(f"imports run {imported}")
             return
-        runner.run_forever(app)
+        runner.run_process(app)
 
     @app.cli.command("stock-check")
     def stock_check() -> None:

@@ -2,12 +2,10 @@
 and follow its import (a background job the page polls)."""
 
 from io import BytesIO
-from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -38,17 +36,9 @@ class ImportForm(FlaskForm):
     file = FileField(validators=[FileRequired()])
 
 
-def import_dir() -> Path:
-    root = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
-    return Path(root) / "imports"
-
-
 def start_import(stream, filename: str) -> import_jobs.OrderImportJob:
-    """Store the upload as a job and run it in a background thread of this process."""
-    job = import_jobs.create_job(stream, filename, current_user, locale(), import_dir())
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    import_jobs.start(app, job.id, import_dir(), order_service.plant_today())
-    return job
+    """Store the upload as a job; the delivery worker runs it (domain/exchange/import_jobs.py)."""
+    return import_jobs.create_job(stream, filename, current_user, locale())
 
 
 @bp.get("/")

@@ -75,15 +75,34 @@ self.addEventListener("push", (event) => {
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const url = (event.notification.data && event.notification.data.url) || new URL("/", self.location.origin).href;
-  event.waitUntil(
-    (async () => {
-      const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-      const same = open.find((client) => client.url === url);
-      if (same) return same.focus();
-      return self.clients.openWindow(url);
-    })(),
-  );
+  event.waitUntil(openFromNotification(url));
 });
+
+// An open window of the app is pointed at the page and brought forward rather than opening another:
+// a phone keeps one app window, and browsers refuse openWindow without the tap's user activation.
+async function openFromNotification(url) {
+  const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const shown = open.find((client) => client.url === url) || (await pointAt(open, url));
+  if (!shown) return self.clients.openWindow(url);
+  try {
+    return await shown.focus();
+  } catch {
+    return shown; // focusing needs the tap's user activation; the page is at the card all the same
+  }
+}
+
+async function pointAt(windows, url) {
+  const [client] = windows;
+  if (!client) return null;
+  try {
+    return (await client.navigate(url)) || client; // null once the window has left the app's origin
+  } catch {
+    // Only a window this worker controls can be navigated; one opened before it took over (the very
+    // first visit) is asked to go there itself (app.js).
+    client.postMessage({ type: "open", url });
+    return client;
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

@@ -86,6 +86,8 @@ def app(request, tmp_path):
     with application.app_context():
         _reset(url)
         yield application
+        if workers := application.extensions.get("delivery_worker"):  # DELIVERY_WORKER="thread"
+            workers.stop()  # before the next test's database: a job of its own is for its own worker
         db.session.remove()
         db.engine.dispose()
 

@@ -64,7 +64,8 @@ def card_converted(event: WorkOrderConverted) -> None:
             due=due,
             note=card.note or "",
         )
-        return rules.Message(_("New task card %(number)s", number=work_order.number), body.strip(), "/leader")
+        title = _("New task card %(number)s", number=work_order.number)
+        return rules.Message(title, body.strip(), f"/leader#card-{card.id}")  # the leader's page opens at it
 
     leader = db.session.get(User, team.leader_id) if team.leader_id else None
     queue(TASK_CARD, card.id, message, [leader] if leader else [], team)

@@ -1,29 +1,33 @@
-"""Order imports run as background jobs: the upload is stored, a thread checks and applies it, and the
-page polls the job for its progress.
+"""Order imports run as background jobs: the upload is stored in its job row, the delivery worker
+(`flask delivery-worker`, or its thread in the demo) claims the job and checks and applies it, and the
+page polls the row for its progress.
 
-Progress lives in the job row at each phase change and in this process's memory row by row: while the
-import holds the database's write transaction (SQLite allows one writer), writing progress rows would
-wait on ourselves. With several server processes a poll that reaches another process sees the phase,
-not the row count. A job whose process died stays "running"; `stale` says so after STALE_AFTER.
+Claims follow the outbox's rules (domain/delivery/worker.py): a job is taken in one short transaction
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL, SQLite's one write lock) with a lease, so two workers never
+run one job; a job whose worker died is taken again once its lease has run out, at most MAX_ATTEMPTS
+times. Importing a file twice changes nothing, so a job re-run after a crash imports what it would have.
+
+Progress goes to the row through a connection of its own, so any server process can answer a poll.
+While the import holds SQLite's one write lock the row cannot be written (that would wait on
+ourselves): the page shows the writing phase without a row count until it ends. PostgreSQL counts on.
 """
 
-import secrets
-import threading
+import logging
 from datetime import datetime, timedelta
-from pathlib import Path
+from io import BytesIO
 from typing import IO, Any
 
-from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
 from domain.exchange import order_import
 from domain.exchange.sheets import is_xlsx
+from domain.transactions import in_write_transaction, write_transaction
 from extensions import db
 
 QUEUED, CHECKING, APPLYING, DONE, REFUSED, FAILED = (
@@ -34,21 +38,25 @@ QUEUED, CHECKING, APPLYING, DONE, REFUSED, FAILED = (
     "refused",
     "failed",
 )
+RUNNING = (CHECKING, APPLYING)
 FINISHED = (DONE, REFUSED, FAILED)
 STALE_AFTER = timedelta(hours=1)
-
-_live: dict[int, dict[str, Any]] = {}  # job id → {"phase", "rows"} while this process runs it
-_live_lock = threading.Lock()
+LEASE = timedelta(minutes=10)  # renewed by every progress write; longer than a 100,000-row write pass
+MAX_ATTEMPTS = 3  # a file that kills its worker every time must not take every worker down with it
+log = logging.getLogger(__name__)
 
 
 class OrderImportJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
-    file_token: Mapped[str] = mapped_column(String(32), default="")  # the stored upload's unique name
+    file_token: Mapped[str] = mapped_column(String(32), default="")  # uploads before the job held them
+    upload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the file, until the job ends
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
-    total_rows: Mapped[int | None]  # what the sheet says it holds (header included); may be absent
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None]  # a worker runs it until then; past it, another may
+    total_rows: Mapped[int | None]  # what the sheet says it holds (header excluded); may be absent
     rows_done: Mapped[int] = mapped_column(default=0)
     created: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)
@@ -68,67 +76,74 @@ class OrderImportJob(db.Model):
         return not self.finished and utcnow() - self.created_at > STALE_AFTER
 
     def live(self) -> dict[str, Any]:
-        """Phase, rows done and rows in all, from this process's memory while it runs the job."""
-        with _live_lock:
-            now = dict(_live.get(self.id, {}))
-        return {
-            "status": now.get("phase", self.status),
-            "rows_done": now.get("rows", self.rows_done),
-            "total_rows": self.total_rows or now.get("total"),
-        }
+        """Phase, rows done and rows in all, as the worker last wrote them."""
+        return {"status": self.status, "rows_done": self.rows_done, "total_rows": self.total_rows}
 
 
-def job_path(directory: Path, job: "OrderImportJob") -> Path:
-    return directory / f"order-import-{job.id}-{job.file_token}.xlsx"
-
-
-def create_job(stream: IO[bytes], filename: str, actor: Any, locale: str, directory: Path) -> OrderImportJob:
-    """Store the upload and its job row (committed); the caller starts it."""
+def create_job(stream: IO[bytes], filename: str, actor: Any, locale: str) -> OrderImportJob:
+    """Store the upload in its job row (committed); a worker takes it from there."""
     data = stream.read()
     if not is_xlsx(data[:4]):
         raise DomainError("not_xlsx", _("Choose an Excel file (.xlsx)."), {"file": _("Not an .xlsx file.")})
-    job = OrderImportJob(
-        user_id=actor.id,
-        filename=(filename or "orders.xlsx")[:200],
-        locale=locale,
-        file_token=secrets.token_hex(16),
-    )
+    name = (filename or "orders.xlsx")[:200]
+    job = OrderImportJob(user_id=actor.id, filename=name, locale=locale, upload=data)
     db.session.add(job)
-    db.session.flush()
-    directory.mkdir(parents=True, exist_ok=True)
-    job_path(directory, job).write_bytes(data)
     db.session.commit()
     return job
 
 
-def start(app: Flask, job_id: int, directory: Path, today: Any) -> threading.Thread:
-    thread = threading.Thread(
-        target=_run, args=(app, job_id, directory, today), name=f"order-import-{job_id}", daemon=True
+def _due(now: datetime) -> Any:
+    lease_over = or_(OrderImportJob.lease_until.is_(None), OrderImportJob.lease_until < now)
+    return or_(OrderImportJob.status == QUEUED, and_(OrderImportJob.status.in_(RUNNING), lease_over))
+
+
+def claim(now: datetime | None = None) -> int | None:
+    """Take the oldest due job for this worker: its id, or None when nothing is due."""
+    now = now or utcnow()
+    query = (
+        select(OrderImportJob)
+        .where(_due(now))
+        .order_by(OrderImportJob.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)  # two workers on PostgreSQL take different jobs
     )
-    thread.start()
-    return thread
+    db.session.rollback()  # end any read: the claim is a unit of work of its own
+    with write_transaction():
+        job = db.session.scalars(query).first()
+        if job is None:
+            return None
+        job.status, job.lease_until, job.attempts = CHECKING, now + LEASE, job.attempts + 1
+        if job.attempts > MAX_ATTEMPTS:
+            with force_locale(job.locale):
+                message = _("The import stopped on an unexpected error; nothing was imported.")
+            _close(job, FAILED, message)
+        return job.id
 
 
-def _run(app: Flask, job_id: int, directory: Path, today: Any) -> None:
-    with app.app_context():
-        job = db.session.get(OrderImportJob, job_id)
-        path = job_path(directory, job)
-        try:
-            with force_locale(job.locale):
-                run_job(job, directory, today)
-        except Exception as error:  # a crash must still finish the job the page is polling
-            app.logger.exception("order import %s failed", job_id)
-            db.session.rollback()
-            with force_locale(job.locale):
-                message = _failure_message(error)
-            job = db.session.get(OrderImportJob, job_id)
-            job.status, job.message, job.finished_at = FAILED, message, utcnow()
-            db.session.commit()
-        finally:
-            with _live_lock:
-                _live.pop(job_id, None)
-            path.unlink(missing_ok=True)
-            db.session.remove()
+def run_next(today: Any = None) -> bool:
+    """Claim and run the oldest due job; False when there was none."""
+    from domain.order_service import plant_today
+
+    job_id = claim()
+    if job_id is None:
+        return False
+    run_claimed(job_id, today or plant_today())
+    return True
+
+
+def run_claimed(job_id: int, today: Any) -> None:
+    job = db.session.get(OrderImportJob, job_id)
+    if job.finished:  # given up in its claim
+        return
+    locale = job.locale
+    try:
+        with force_locale(locale):
+            run_job(job, today)
+    except Exception as error:  # a crash must still finish the job the page is polling
+        log.exception("order import %s failed", job_id)
+        db.session.rollback()
+        with force_locale(locale):
+            _finish(job_id, FAILED, message=_failure_message(error))
 
 
 def _failure_message(error: Exception) -> str:
@@ -137,53 +152,78 @@ def _failure_message(error: Exception) -> str:
     return _("The import stopped on an unexpected error; nothing was imported.")
 
 
-def run_job(job: OrderImportJob, directory: Path, today: Any) -> OrderImportJob:
+def run_job(job: OrderImportJob, today: Any) -> None:
     from domain.users import User
 
+    job_id, filename, locale = job.id, job.filename, job.locale
     actor = db.session.get(User, job.user_id)
-    path = job_path(directory, job)
+    data = job.upload
+    if data is None:  # uploaded before the job row held the file, and gone with that version
+        return _finish(job_id, FAILED, message=_("The uploaded file is gone; upload it again."))
     try:
-        sheet = order_import.OrderSheet(path)
+        sheet = order_import.OrderSheet(BytesIO(data))
     except DomainError as error:
-        return _refuse(job, error.message)
+        return _finish(job_id, REFUSED, message=error.message)
     except Exception:  # openpyxl refuses a damaged or password-protected file in many ways
-        return _refuse(job, _("The file could not be read as an Excel workbook."))
+        return _finish(job_id, REFUSED, message=_("The file could not be read as an Excel workbook."))
+    del data
     size = sheet.size_hint
-    job.total_rows = max(size - 1, 0) if size else None
-    _phase(job, CHECKING)
+    db.session.rollback()  # end the reads: the import starts its units of work afresh
+    _record(job_id, status=CHECKING, rows_done=0, total_rows=max(size - 1, 0) if size else None)
+    result = order_import.import_orders(sheet, actor, today, locale, _progress(job_id), source=filename)
+    db.session.rollback()
+    values = {"rows_done": result.rows, "error_count": result.error_count, "created": result.created}
+    values |= {"updated": result.updated, "unchanged": result.unchanged}
+    values["errors"] = [e.as_dict() for e in result.errors]
+    if not result.applied:
+        message = _("Nothing was imported: %(n)d problem(s) in the file.", n=result.error_count)
+        return _finish(job_id, REFUSED, message=message, **values)
+    return _finish(job_id, DONE, **values)
+
+
+def _progress(job_id: int) -> order_import.Progress:
+    checked = 0
 
     def progress(phase: str, done: int) -> None:
-        """Row by row in memory; once every row is checked their number is the total for the writing
-        pass, also for sheets that did not declare it."""
-        with _live_lock:
-            before = _live.get(job.id, {})
-            total = before.get("total") or (before.get("rows") if phase == order_import.APPLYING else None)
-            _live[job.id] = {"phase": phase, "rows": done, "total": total}
+        nonlocal checked
+        if phase == order_import.CHECKING:
+            checked = done
+            _record(job_id, status=phase, rows_done=done)
+        elif done == 0:  # every row checked: their number is the writing pass's total if none was declared
+            _record(
+                job_id,
+                status=phase,
+                rows_done=0,
+                total_rows=func.coalesce(OrderImportJob.total_rows, checked),
+            )
+        else:
+            _record(job_id, status=phase, rows_done=done)
 
-    result = order_import.import_orders(sheet, actor, today, job.locale, progress, source=job.filename)
-    job = db.session.get(OrderImportJob, job.id)
-    job.status = DONE if result.applied else REFUSED
-    job.rows_done, job.error_count = result.rows, result.error_count
-    job.created, job.updated, job.unchanged = result.created, result.updated, result.unchanged
-    job.errors = [e.as_dict() for e in result.errors]
-    if not result.applied:
-        job.message = _("Nothing was imported: %(n)d problem(s) in the file.", n=result.error_count)
-    job.finished_at = utcnow()
-    db.session.commit()
-    return job
+    return progress
 
 
-def _refuse(job: OrderImportJob, message: str) -> OrderImportJob:
-    job.status, job.message, job.finished_at = REFUSED, message[:500], utcnow()
-    db.session.commit()
-    return job
+def _record(job_id: int, **values: Any) -> None:
+    """Write progress on a connection of its own (the import's session keeps its snapshot); it also
+    renews the lease, since a job that reports progress is alive."""
+    if in_write_transaction() and db.engine.dialect.name == "sqlite":
+        return  # the import holds SQLite's one write lock: this write would wait for ourselves
+    statement = update(OrderImportJob).where(OrderImportJob.id == job_id, OrderImportJob.status.in_(RUNNING))
+    with db.engine.begin() as connection:
+        connection.execute(statement.values(lease_until=utcnow() + LEASE, **values))
 
 
-def _phase(job: OrderImportJob, status: str) -> None:
-    job.status = status
-    db.session.commit()
-    with _live_lock:
-        _live[job.id] = {"phase": status, "rows": 0}
+def _finish(job_id: int, status: str, **values: Any) -> None:
+    db.session.rollback()
+    with write_transaction():
+        job = db.session.get(OrderImportJob, job_id)
+        for name, value in values.items():
+            setattr(job, name, value)
+        _close(job, status, values.get("message", job.message))
+
+
+def _close(job: OrderImportJob, status: str, message: str) -> None:
+    job.status, job.message, job.finished_at = status, message[:500], utcnow()
+    job.lease_until, job.upload = None, None  # the file is not kept once the job has ended
 
 
 def get_job(job_id: int, user: Any) -> OrderImportJob:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
@@ -79,7 +79,7 @@ def _no_progress(_phase: str, _done: int) -> None:
 class OrderSheet:
     """The order sheet of a workbook, opened once and read once per pass."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | IO[bytes]):
         self.book = open_xlsx(path)
         self.sheet = self._find()
 
@@ -132,6 +132,7 @@ def _import(
         checked.applied = not checked.error_count  # nothing to write: every row is stored as it is
         return checked
     result = ImportResult()
+    progress(APPLYING, 0)  # before the write lock, while the phase can still be recorded (SQLite)
     try:
         with write_transaction():  # numbers are taken under the write lock (SQLite) / in the transaction
             writer = _Writer(actor, today, source)

@@ -76,6 +76,11 @@ async function registerWorker() {
   container.addEventListener("controllerchange", () => {
     if (updateRequested) location.reload();
   });
+  container.addEventListener("message", (event) => {
+    // A tapped notification's page, for a window the worker could not navigate (sw.js)
+    const url = event.data && event.data.type === "open" ? new URL(event.data.url, location.href) : null;
+    if (url && url.origin === location.origin) location.assign(url.href);
+  });
   // An installed app may stay open for a whole shift: look for a new version when it comes back.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") registration.update().catch(() => {});

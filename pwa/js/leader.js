@@ -55,14 +55,26 @@ function cue(card) {
   cue.timer = setTimeout(() => (alertBar.hidden = true), 8000);
 }
 
-// Tapping the banner opens the card it announces.
-alertBar.addEventListener("click", () => {
-  const node = list.querySelector(`[data-card-id="${alertBar.dataset.cardId}"]`);
-  alertBar.hidden = true;
+function openCard(cardId) {
+  const node = list.querySelector(`[data-card-id="${cardId}"]`);
   if (!node) return;
   node.scrollIntoView({ behavior: "smooth", block: "start" });
   node.focus({ preventScroll: true });
+}
+
+// Tapping the banner opens the card it announces.
+alertBar.addEventListener("click", () => {
+  alertBar.hidden = true;
+  openCard(alertBar.dataset.cardId);
 });
+
+// A notification's link (/leader#card-12, from WeCom or Web Push) opens its card, also when the
+// service worker points an already open page at it.
+function openCardOfHash() {
+  const match = /^#card-(\d+)$/.exec(window.location.hash);
+  if (match) openCard(match[1]);
+}
+window.addEventListener("hashchange", openCardOfHash);
 
 // ---- rendering ----
 
@@ -257,3 +269,4 @@ connection.on("change_acknowledged", (body) => {
 });
 list.addEventListener("click", (event) => event.target.closest(".is-new")?.classList.remove("is-new"));
 document.getElementById("no-cards").hidden = cards.size > 0;
+openCardOfHash();

@@ -1,13 +1,16 @@
-"""The order-sheet import in a real browser: a salesperson uploads a sheet of 6,000 rows, the page
-shows the job's progress while it runs (polling the API) and the result when it has finished."""
+"""The order-sheet import in a real browser: a salesperson uploads a sheet of 6,000 rows, the worker
+(its import loop, in the server's process as in the demo) runs the job, and the page shows the job's
+progress while it runs (polling the API, which reads the job row) and the result when it has finished."""
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import func, select
 
+from domain.delivery import runner
 from domain.masterdata import BomVersion, Customer, PriceListEntry, Product
 from domain.orders.models import Order
 from extensions import db
@@ -33,6 +36,15 @@ def plant(app) -> None:
         db.session.commit()
 
 
+@pytest.fixture
+def import_worker(live_server) -> Iterator[None]:
+    """Only the import loop: the outbox of the session's other tests is not this test's to deliver."""
+    workers = runner.start_thread(live_server.app, ("import-worker",))
+    yield
+    workers.stop()
+
+
+@pytest.mark.usefixtures("import_worker")
 def test_upload_shows_progress_then_the_result(phone: BrowserContext, live_server, tmp_path, screenshot):
     plant(live_server.app)
     live_server.add_user("sales", ["sales"])

@@ -167,7 +167,7 @@ def test_scan_photo_refuses_a_decompression_bomb_and_non_images(client, order_id
     )
 
 
-@pytest.mark.config(REQUEST_LOG="off")
+@pytest.mark.config(REQUEST_LOG="off", DELIVERY_WORKER="thread")  # the worker runs the import
 def test_excel_import_refuses_a_zip_bomb_and_non_xlsx(client, order_id):
     _, headers = order_id
     bomb = xlsx_bomb()

@@ -75,7 +75,8 @@ def test_a_converted_card_is_queued_with_its_cause_and_reaches_the_leader_and_th
     assert (card["touser"], card["msgtype"], card["agentid"]) == ("ZhangSan", "textcard", 1000002)
     assert card["textcard"]["title"] == f"新任务卡 {work_order['number']}"
     assert "P-100 × 800" in card["textcard"]["description"]
-    assert card["textcard"]["url"] == "https://oh.example.cn/leader"
+    card_id = db.session.scalar(select(TaskCard.id).where(TaskCard.work_order_id == work_order["id"]))
+    assert card["textcard"]["url"] == f"https://oh.example.cn/leader#card-{card_id}"  # opens at the card
     assert card["enable_duplicate_check"] == 1
     [(key, robot)] = fake.robot
     assert key == "robot-key-1" and work_order["number"] in robot["markdown"]["content"]
@@ -194,7 +195,7 @@ def test_the_worker_command_and_the_demo_thread_deliver_the_outbox(client, auth,
         while len(fake.sent) < 2 and utcnow() < deadline:  # the condition a user sees: the message
             stop.wait(0.05)
     finally:
-        stop.set()
+        stop.stop()  # and wait for its loops to end
     assert len(fake.sent) == 2
 
 

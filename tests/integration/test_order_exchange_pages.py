@@ -16,6 +16,8 @@ from extensions import db
 from tests.integration import order_data
 from tests.integration.order_sheets import row, write_sheet
 
+pytestmark = pytest.mark.config(DELIVERY_WORKER="thread")  # the worker runs the imports, in this process
+
 
 @pytest.fixture
 def plant(app):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from domain.delivery import worker
 from domain.delivery.models import DROPPED, SENT, WEB_PUSH, OutboxMessage, PushSubscription
+from domain.production.models import TaskCard
 from extensions import db
 from tests.integration.production_data import Plant
 from tests.integration.push_fake import BrowserKeys, FakePushService, b64
@@ -52,7 +53,8 @@ def test_a_card_reaches_the_leaders_device_encrypted_for_its_keys(app, client, a
     assert headers["content-encoding"] == "aes128gcm" and headers["authorization"].startswith("vapid t=")
     message = json.loads(keys.decrypt(body))
     assert message["title"] == f"New task card {work_order['number']}"
-    assert message["url"] == "/leader"
+    card_id = db.session.scalar(select(TaskCard.id).where(TaskCard.work_order_id == work_order["id"]))
+    assert message["url"] == f"/leader#card-{card_id}"  # the notification opens the card
     db.session.refresh(row)
     assert row.state == SENT
 
