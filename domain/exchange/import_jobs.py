@@ -122,7 +122,7 @@ def claim(now: datetime | None = None) -> int | None:
 
 def run_next(today: Any = None) -> bool:
     """Claim and run the oldest due job; False when there was none."""
-    from domain.order_service import plant_today
+    from domain.orders.service import plant_today
 
     job_id = claim()
     if job_id is None:

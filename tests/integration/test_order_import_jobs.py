@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text
 from domain.clock import utcnow
 from domain.exchange import import_jobs
 from domain.exchange.import_jobs import OrderImportJob
-from domain.order_service import plant_today
-from domain.orders import Order
+from domain.orders.models import Order
+from domain.orders.service import plant_today
 from domain.users import find_user
 from extensions import db
 from tests.integration import order_data
