@@ -12,7 +12,7 @@ import {
   LOCATION_TOKEN,
   learnLocationName,
   locationName as nameOf,
-  readLabel as read,
+  readLabel,
   verifiedName,
 } from "./scan_labels.js";
 import { listenForWedge } from "./wedge.js";
@@ -172,7 +172,7 @@ function remember(key, value) {
 function restoreLocation() {
   try {
     const here = JSON.parse(sessionStorage.getItem(HERE_KEY) || "null");
-    const label = here?.text ? readLabel(here.text) : null;
+    const label = here?.text ? labelFromScan(here.text) : null;
     if (label?.kind === "loc") setLocation(label, { quiet: true });
   } catch {
     /* nothing kept */
@@ -251,7 +251,7 @@ function renderItem() {
 
 /** Every code read, from any source. `typed`: a person typed it, so a plain code is a SKU code. */
 function onCode(text, { typed = false } = {}) {
-  const label = readLabel(text);
+  const label = labelFromScan(text);
   if (label === null) {
     if (typed && config.canMove && /^[\w./-]{1,64}$/.test(text.trim())) return setItem(text.trim());
     return refuse(say(T.foreign, { text: text.slice(0, 80) }));
@@ -445,8 +445,8 @@ function locationName() {
   return nameOf(state.location);
 }
 
-function readLabel(text) {
-  return read(text, config.labelBases);
+function labelFromScan(text) {
+  return readLabel(text, config.labelBases);
 }
 
 /** The API call a confirmed scan makes, or a refusal text when something is missing. */
