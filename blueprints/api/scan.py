@@ -13,7 +13,6 @@ from domain import audit
 from domain.errors import DomainError
 from domain.roles import ADMIN, WAREHOUSE
 from domain.stock.site_check import labelled_location
-from extensions import db
 from scanning.photo_codes import read_photo
 
 blp = Blueprint("api_scan", __name__, url_prefix="/scan", description="Photo decoding for the scanner")
@@ -123,11 +122,8 @@ def check_location(body: dict):
         place = labelled_location(body["location_label"])
     except DomainError as refusal:
         if refusal.code == "invalid_location_label":
-            # A hand-made label is worth knowing about (DESIGN §6: refusals audited); committed here
-            # because the refusal's answer rolls the request's session back.
             changes = {"label": body["location_label"][:200]}
-            audit.record("label_refused", "location_label", None, changes, actor=current_user)
-            db.session.commit()
+            audit.record_refusal("label_refused", "location_label", changes, actor=current_user)
         raise
     return {
         "location_id": place.location_id,
