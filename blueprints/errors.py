@@ -93,9 +93,14 @@ def handle_http(error: HTTPException):
     return error_response(status, _CODES.get(status, f"http_{status}"), message, fields, headers)
 
 
+def refusal_response(error: DomainError):
+    """A domain refusal's answer; also what an idempotent API call stores for its replay."""
+    return error_response(error.status, error.code, error.message, error.fields, details=error.details)
+
+
 def handle_domain(error: DomainError):
     transactions.discard()
-    return error_response(error.status, error.code, error.message, error.fields, details=error.details)
+    return refusal_response(error)
 
 
 def handle_csrf(error: CSRFError):
