@@ -128,7 +128,7 @@ def create(kind: str, raw: Mapping[str, Any], actor: Any) -> Any:
             _masked(spec, audit.diff({}, snapshot(spec, row))),
             actor=actor,
         )
-        return row
+    return row
 
 
 @unit_of_work
