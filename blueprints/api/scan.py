@@ -9,10 +9,9 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from blueprints.api.stock_schemas import Text, location_label_field
-from domain import audit
 from domain.errors import DomainError
 from domain.roles import ADMIN, WAREHOUSE
-from domain.stock.site_check import labelled_location
+from domain.stock.site_check import checked_location
 from scanning.photo_codes import read_photo
 
 blp = Blueprint("api_scan", __name__, url_prefix="/scan", description="Photo decoding for the scanner")
@@ -118,13 +117,7 @@ class LocationCheckedOut(ma.Schema):
 def check_location(body: dict):
     """The location a scanned label names, its signature checked: the phone asks at scan time, so a
     hand-made label is refused before anything is counted. Read-only: no Idempotency-Key."""
-    try:
-        place = labelled_location(body["location_label"])
-    except DomainError as refusal:
-        if refusal.code == "invalid_location_label":
-            changes = {"label": body["location_label"][:200]}
-            audit.record_refusal("label_refused", "location_label", changes, actor=current_user)
-        raise
+    place = checked_location(body["location_label"], current_user)
     return {
         "location_id": place.location_id,
         "location": place.location_code,
