@@ -12,9 +12,8 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from blueprints.access import public, roles_required
-from domain import audit
-from domain.users import find_user
-from extensions import db, limiter
+from domain import sign_in
+from extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -44,15 +43,11 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.username.data.strip())
-        if user is None or not user.active or not user.check_password(form.password.data):
-            audit.record("login_failed", "user", form.username.data.strip()[:64])
-            db.session.commit()
+        user = sign_in.sign_in(form.username.data, form.password.data)
+        if user is None:
             flash(_("Wrong username or password."), "error")
             return render_template("auth/login.html", form=form), 401
         _start_session(user, remember=form.remember.data)
-        audit.record("login", "user", user.id, actor=user)
-        db.session.commit()
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -71,8 +66,7 @@ def _start_session(user, remember: bool) -> None:
 @bp.post("/logout")
 @roles_required()
 def logout():
-    audit.record("logout", "user", current_user.id, actor=current_user)
-    db.session.commit()
+    sign_in.sign_out(current_user)
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -92,9 +86,7 @@ def set_language(code: str):
     else:
         session["lang"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
-            audit.record("set_language", "user", current_user.id, {"locale": code}, actor=current_user)
-            db.session.commit()
+            sign_in.remember_language(current_user, code)
     referrer = request.referrer and urlsplit(request.referrer)
     back = referrer.path + (f"?{referrer.query}" if referrer.query else "") if referrer else None
     return redirect(_safe_next(back))

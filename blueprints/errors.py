@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from blueprints.access import is_api_request
+from domain import transactions
 from domain.errors import LEAF_REFUSALS, DomainError, from_leaf
 from domain.validation_messages import flatten
 from extensions import db
@@ -92,19 +93,14 @@ def handle_http(error: HTTPException):
     return error_response(status, _CODES.get(status, f"http_{status}"), message, fields, headers)
 
 
-def _rollback() -> None:
-    """Undo the request's work; when the database itself is gone (a restart), the rollback fails too,
-    and the answer must still be the §12 error, not the framework's bare 500 page."""
-    try:
-        db.session.rollback()
-    except Exception:
-        current_app.logger.warning("rollback failed; dropping the session", exc_info=True)
-        db.session.remove()
+def refusal_response(error: DomainError):
+    """A domain refusal's answer; also what an idempotent API call stores for its replay."""
+    return error_response(error.status, error.code, error.message, error.fields, details=error.details)
 
 
 def handle_domain(error: DomainError):
-    _rollback()
-    return error_response(error.status, error.code, error.message, error.fields, details=error.details)
+    transactions.discard()
+    return refusal_response(error)
 
 
 def handle_leaf(error: Exception):
@@ -117,7 +113,7 @@ def handle_csrf(error: CSRFError):
 
 
 def handle_unexpected(error: Exception):
-    _rollback()
+    transactions.discard()
     original = getattr(error, "original_exception", None) or error
     if isinstance(original, OperationalError):
         # The database is unreachable or restarting (or SQLite stayed locked past its busy timeout):

@@ -16,7 +16,6 @@ from domain import audit, roles
 from domain.errors import DomainError
 from domain.labels import targets
 from domain.labels.reading import read_label
-from extensions import db
 from scanning.label_signing import current_key, location_label_url
 from scanning.labels import LOCATION, LOT, SKU, WORK_ORDER, Label, public_base
 
@@ -72,10 +71,8 @@ def location(token: str):
     try:
         location_id = _read(LOCATION, token).ids["location_id"]
     except DomainError as refusal:
-        # A hand-made or altered location label is worth knowing about (DESIGN §6: refusals audited);
-        # committed here because the refusal's answer rolls the request's session back.
-        audit.record("label_refused", "location_label", None, {"path": _raw_path()[:200]}, actor=current_user)
-        db.session.commit()
+        changes = {"path": _raw_path()[:200]}
+        audit.record_refusal("label_refused", "location_label", changes, actor=current_user)
         raise refusal
     found, lines = targets.location(location_id)
     if found is None:

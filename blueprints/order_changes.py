@@ -55,7 +55,6 @@ def acknowledge(notice_id: int):
     try:
         changes.acknowledge(notice_id, current_user)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(_("Thank you: the change is acknowledged."))

@@ -19,7 +19,6 @@ from domain.orders import compliance_rules, rush_requests
 from domain.orders.compliance import REQUIRABLE_FIELDS
 from domain.orders.rush_score import DIMENSIONS
 from domain.roles import ADMIN
-from extensions import db
 
 bp = Blueprint("order_rules_admin", __name__, url_prefix="/admin/order-rules")
 
@@ -65,7 +64,6 @@ def edit_rule(rule_id: int):
     try:
         rule = compliance_rules.update_rule(rule_id, edit, current_user)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(_("Rule saved: %(message)s", message=rule.message_en if _is_en() else rule.message_zh))
@@ -101,7 +99,6 @@ def rush_settings():
         data = _settings_from_form()
         rush_requests.save_settings(data, current_user)
     except DomainError as error:
-        db.session.rollback()
         problems = "; ".join(error.fields.values()) or error.message
         flash(f"{error.message} {problems}", "error")
     else:

@@ -121,7 +121,6 @@ def _submit(order_id: int):
     try:
         order = order_service.submit_order(order_id, current_user, order_service.plant_today(), locale())
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         target = ".edit" if error.code == "compliance_failed" else ".detail"
         return redirect(url_for(target, order_id=order_id, _anchor="rules" if target == ".edit" else None))
@@ -190,7 +189,6 @@ def transition(order_id: int):
             order_id, form.to.data, current_user, order_service.plant_today(), locale()
         )
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(

@@ -14,7 +14,6 @@ from domain.errors import DomainError
 from domain.production import conversion, task_cards, work_orders
 from domain.production import models as m
 from domain.production.card_payload import card_payload
-from extensions import db
 
 bp = Blueprint("production", __name__)
 
@@ -64,7 +63,6 @@ def convert(order_id: int):
     try:
         converted = conversion.convert_to_production(order_id, current_user, form.team_id.data or None)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("orders.detail", order_id=order_id))
     flash(_("Work order %(number)s created; the team's card is sent.", number=converted.work_order.number))

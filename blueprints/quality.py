@@ -2,10 +2,8 @@
 measured values, photos), trace with defect reports, and the kitting alert zone."""
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from urllib.parse import unquote
 
 import qrcode
@@ -49,12 +47,6 @@ VIEWERS = (roles.QC, roles.ADMIN, roles.PLANNER, roles.LEADER, roles.VP)
 TRACERS = (roles.QC, roles.ADMIN, roles.PLANNER, roles.WAREHOUSE, roles.VP, roles.CS, roles.SERVICE)
 INSPECTED_STAGES = (stage_machine.SCHEDULING, stage_machine.IN_PRODUCTION, stage_machine.AWAITING_QC)
 KITTING = (roles.PLANNER, roles.WAREHOUSE, roles.ADMIN, roles.VP, roles.LEADER)
-
-
-@dataclass(frozen=True)
-class Upload:
-    data: bytes
-    filename: str | None
 
 
 @bp.get("/")
@@ -105,26 +97,20 @@ def work_order(work_order_id: int):
 @bp.post("/work-orders/<int:work_order_id>/inspections")
 @roles_required(*INSPECTORS)
 def record(work_order_id: int):
-    """Photos are checked first, so a refused photo never leaves a half-recorded inspection."""
+    """The inspection and its photos, one use case: all recorded or, when refused, nothing."""
     kind = request.form.get("kind", "")
     answers = {k: v for k, v in request.form.items() if k.startswith("item_")}
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    # at most one photo more than allowed is read, so the use case refuses a flood without reading it all
+    photos = [
+        inspection_service.Photo(f.read(inspection_service.PHOTO_MAX_BYTES + 1), f.filename)
+        for f in files[: inspection_service.PHOTOS_PER_INSPECTION + 1]
+    ]
     try:
-        files = [f for f in request.files.getlist("photos") if f and f.filename]
-        if len(files) > inspection_service.PHOTOS_PER_INSPECTION:
-            limit = inspection_service.PHOTOS_PER_INSPECTION
-            raise DomainError("too_many_photos", _("At most %(n)d photos per inspection.", n=limit))
-        uploads = [Upload(f.read(inspection_service.PHOTO_MAX_BYTES + 1), f.filename) for f in files]
-        for upload in uploads:
-            inspection_service.check_photo(upload.data)
-        inspection = inspection_service.record_inspection(
-            work_order_id, kind, answers, current_user, request.form.get("note", "")
+        inspection = inspection_service.record_with_photos(
+            work_order_id, kind, answers, photos, photo_dir(), current_user, request.form.get("note", "")
         )
-        for upload in uploads:
-            inspection_service.add_photo(
-                inspection.id, BytesIO(upload.data), upload.filename, photo_dir(), current_user
-            )
     except DomainError as error:
-        db.session.rollback()
         wo = inspection_service.work_order(work_order_id)
         flash(error.message, "error")
         context = {
@@ -180,7 +166,6 @@ def report_defect(lot_id: int):
             lot_id, request.form.get("description", ""), request.form.get("widened") == "1", current_user
         )
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         lot = db.session.get(Lot, lot_id)
         return redirect(url_for(".trace_page", lot=lot.code if lot else "", sku=lot.sku.code if lot else ""))
@@ -247,7 +232,6 @@ def checklist(product_id: int):
         try:
             inspection_service.save_checklist(product_id, rows, current_user)
         except DomainError as error:
-            db.session.rollback()
             flash(error.message, "error")
             problems = error.fields
         else:
@@ -310,7 +294,6 @@ def reserve(work_order_id: int):
             work_order_id, request.form.get("sku", ""), request.form.get("qty", "0"), current_user
         )
     except (DomainError, InvalidOperation) as error:
-        db.session.rollback()
         flash(getattr(error, "message", _("Enter a quantity.")), "error")
     else:
         flash(_("Reserved."))

@@ -40,7 +40,6 @@ def create():
             transfer_service.TransferRequest(**{**form, "qty": _quantity(form["qty"])}), current_user
         )
     except DomainError as error:
-        db.session.rollback()
         draft = TransferDraft(
             form["order_ref"], form["sku"], form["qty"], form["to_warehouse"], form["from_warehouse"]
         )

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.clock import utcnow
-from domain.transactions import write_at_commit
+from domain.transactions import unit_of_work, write_at_commit
 from extensions import db
 
 # Set by the web layer (app.py) so rules stay free of Flask: returns ip/device (and GPS) of the caller.
@@ -69,6 +69,13 @@ def record(
         write_at_commit(_INSERT, row)
         return None
     return db.session.execute(_INSERT_ROW, row).scalar_one()
+
+
+@unit_of_work
+def record_refusal(action: str, entity: str, changes: dict[str, Any], *, actor: Any = None) -> None:
+    """Audit a refusal worth knowing about (DESIGN §6: a hand-made label, say) in a transaction of
+    its own, committed before the refusal is answered, since that answer rolls the request back."""
+    record(action, entity, None, changes, actor=actor)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from domain import audit
 from domain.errors import DomainError, NotFound
 from domain.masterdata import BomLine, BomVersion, Product, Sku
+from domain.transactions import unit_of_work
 from extensions import db
 
 DRAFT, ACTIVE, RETIRED = "draft", "active", "retired"
@@ -184,6 +185,7 @@ def _text(value: Any) -> str:
 # ---- services: each owns its transaction and audits it ----
 
 
+@unit_of_work
 def create_version(product_id: int, lines: Sequence[LineInput], actor: Any) -> BomVersion:
     """A new draft for the product, numbered after its highest version."""
     product = _product_for_update(product_id)
@@ -194,10 +196,10 @@ def create_version(product_id: int, lines: Sequence[LineInput], actor: Any) -> B
     db.session.add(version)
     _flush_or_conflict()
     audit.record("bom_create", "bom_version", version.id, _creation(version), actor=actor)
-    db.session.commit()
     return version
 
 
+@unit_of_work
 def copy_version(version_id: int, actor: Any) -> BomVersion:
     """'New version from this one': a draft with the same lines, whatever the source's state."""
     source = get_version(version_id)
@@ -208,10 +210,10 @@ def copy_version(version_id: int, actor: Any) -> BomVersion:
     _flush_or_conflict()
     changes = {**_creation(version), "copied_from": [None, source.version]}
     audit.record("bom_copy", "bom_version", version.id, changes, actor=actor)
-    db.session.commit()
     return version
 
 
+@unit_of_work
 def replace_lines(version_id: int, lines: Sequence[LineInput], actor: Any) -> BomVersion:
     version = get_version(version_id)
     check_editable(version)
@@ -224,6 +226,7 @@ def replace_lines(version_id: int, lines: Sequence[LineInput], actor: Any) -> Bo
     return _finish("bom_edit", version, before, actor)
 
 
+@unit_of_work
 def add_line(version_id: int, line: LineInput, actor: Any) -> BomVersion:
     version = get_version(version_id)
     check_editable(version)
@@ -238,6 +241,7 @@ def add_line(version_id: int, line: LineInput, actor: Any) -> BomVersion:
     return _finish("bom_edit", version, before, actor)
 
 
+@unit_of_work
 def update_line(version_id: int, line_id: int, qty_per: Any, scrap_pct: Any, actor: Any) -> BomVersion:
     version = get_version(version_id)
     check_editable(version)
@@ -249,6 +253,7 @@ def update_line(version_id: int, line_id: int, qty_per: Any, scrap_pct: Any, act
     return _finish("bom_edit", version, before, actor)
 
 
+@unit_of_work
 def remove_line(version_id: int, line_id: int, actor: Any) -> BomVersion:
     version = get_version(version_id)
     check_editable(version)
@@ -257,6 +262,7 @@ def remove_line(version_id: int, line_id: int, actor: Any) -> BomVersion:
     return _finish("bom_edit", version, before, actor)
 
 
+@unit_of_work
 def activate(version_id: int, actor: Any) -> BomVersion:
     """The draft becomes the product's active version; the one active until now is retired."""
     version = get_version(version_id)
@@ -276,6 +282,7 @@ def activate(version_id: int, actor: Any) -> BomVersion:
     return _finish("bom_activate", version, before, actor)
 
 
+@unit_of_work
 def delete_draft(version_id: int, actor: Any) -> int:
     """Throw away a draft nobody used; returns the product id."""
     version = get_version(version_id)
@@ -286,7 +293,6 @@ def delete_draft(version_id: int, actor: Any) -> int:
     )
     product_id = version.product_id
     db.session.delete(version)
-    db.session.commit()
     return product_id
 
 
@@ -303,7 +309,6 @@ def _finish(action: str, version: BomVersion, before: dict[str, Any], actor: Any
     _flush_or_conflict()
     after = snapshot(version)
     audit.record(action, "bom_version", version.id, _diff(before, after), actor=actor)
-    db.session.commit()
     return version
 
 
@@ -313,7 +318,6 @@ def _flush_or_conflict() -> None:
     try:
         db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         message = _("Someone else changed this product's BOMs at the same moment; reload and try again.")
         raise DomainError("bom_changed_meanwhile", message, status=409) from error
 

@@ -6,25 +6,29 @@ response. The stored outcome (status and JSON body, refusals included) is writte
 transaction as the change it describes; a replay with the same request gets it back and applies
 nothing, the same key with a different request is refused (`idempotency_key_reused`, 422), and a retry
 while the first is still running is told so (`idempotency_in_progress`, 409).
+
+`run_once` is the whole mechanism; blueprints/api/idempotent.py is the decorator that reads the
+request for it and makes its responses.
 """
 
 import hashlib
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, bindparam, insert, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain import audit
 from domain.clock import utcnow
 from domain.errors import DomainError
-from domain.transactions import pipelined, rows_in_one_round_trip, write_at_commit
+from domain.transactions import pipelined, rows_in_one_round_trip, write_at_commit, write_transaction
 from extensions import db
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,100}$")  # visible ASCII: UUIDs, ULIDs, outbox ids
@@ -160,3 +164,107 @@ def replayable(record: Outcome, request_hash: str) -> Outcome:
 def remember(user_id: int, key: str, request_hash: str, status: int, body: Any) -> None:
     row = {"user_id": user_id, "key": key, "request_hash": request_hash, "status": status, "body": body}
     write_at_commit(_REMEMBER, {**row, "created_at": utcnow()})  # with the commit: one round trip
+
+
+# ---- running an action exactly once ----
+
+R = TypeVar("R")  # the web layer's answer (a response); this module only stores its status and body
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One request under an Idempotency-Key: who sent it, its fingerprint, its JSON body (for the GPS
+    fix a refusal is audited with) and where it went (the audit row's entity)."""
+
+    actor: Any
+    key: str
+    request_hash: str
+    payload: Any
+    where: str
+
+    @property
+    def user_id(self) -> int:
+        return self.actor.id
+
+
+@dataclass(frozen=True)
+class Answers(Generic[R]):
+    """How the web layer makes an answer: the stored `outcome` (status, JSON body) of one, the answer
+    to a `refusal`, and the answer that `replay`s a stored outcome."""
+
+    outcome: Callable[[R], tuple[int, Any]]
+    refusal: Callable[[DomainError], R]
+    replay: Callable[[Outcome], R]
+
+
+def run_once(
+    attempt: Attempt,
+    action: Callable[[], R],
+    answers: Answers[R],
+    on_refusal: Callable[[DomainError], None] | None = None,
+) -> R:
+    """Run `action` at most once for the attempt's key, in one write transaction that also stores
+    its outcome; a replay gets the stored outcome and applies nothing. A refusal (a DomainError) is
+    an outcome too: the action's changes are rolled back, then the refusal is audited and stored, so
+    a replay gets the same refusal. `on_refusal(refusal)` keeps what must be kept anyway (e.g. the
+    GPS fix of a refused scan), in the transaction that stores the refusal."""
+    with claim(attempt.user_id, attempt.key):
+        try:
+            with write_transaction():
+                if (stored := lock_and_find(attempt.user_id, attempt.key)) is not None:
+                    return answers.replay(replayable(stored, attempt.request_hash))
+                answer = _refusal_apart(action)
+                remember(attempt.user_id, attempt.key, attempt.request_hash, *answers.outcome(answer))
+                return answer
+        except _Refused as refused:
+            return _store_refusal(refused.refusal, attempt, answers, on_refusal)
+
+
+class _Refused(Exception):
+    """The action refused (a DomainError): its transaction is rolled back, the refusal stored after."""
+
+    def __init__(self, refusal: DomainError):
+        self.refusal = refusal
+
+
+def _refusal_apart(action: Callable[[], R]) -> R:
+    """The action's own changes, in the caller's write transaction. No savepoint: a refusal rolls the
+    whole transaction back, which saves two statements on every accepted scan."""
+    try:
+        return action()
+    except DomainError as refusal:
+        raise _Refused(refusal) from refusal
+
+
+def _store_refusal(
+    refusal: DomainError,
+    attempt: Attempt,
+    answers: Answers[R],
+    on_refusal: Callable[[DomainError], None] | None,
+) -> R:
+    """Audited and stored in a transaction of its own, so a replay gets it back. If another process
+    stored an outcome for the key in between, that one is answered."""
+    with write_transaction():
+        if (stored := lock_and_find(attempt.user_id, attempt.key)) is not None:
+            return answers.replay(replayable(stored, attempt.request_hash))
+        audit.record(
+            "refused",
+            attempt.where,
+            None,
+            {"code": refusal.code, "message": refusal.message, "fields": refusal.fields},
+            actor=attempt.actor,
+            context=gps_context(attempt.payload),
+        )
+        if on_refusal is not None:
+            on_refusal(refusal)
+        answer = answers.refusal(refusal)
+        remember(attempt.user_id, attempt.key, attempt.request_hash, *answers.outcome(answer))
+        return answer
+
+
+def gps_context(payload: Any) -> dict[str, Any]:
+    """Phone actions carry their fix as `gps: {lat, lon, ...}`; refusals are audited with it."""
+    gps = payload.get("gps") if isinstance(payload, dict) else None
+    if isinstance(gps, dict) and all(isinstance(gps.get(k), int | float) for k in ("lat", "lon")):
+        return {"lat": float(gps["lat"]), "lon": float(gps["lon"])}
+    return {}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from domain import audit
 from domain.errors import DomainError, NotFound
 from domain.masterdata import Product, RoutingStep, Workshop
+from domain.transactions import unit_of_work
 from extensions import db
 
 MAX_SETUP_MINUTES = 7 * 24 * 60  # a setup longer than a week is a typo, not a changeover
@@ -151,6 +152,7 @@ def _text(value: Any) -> str:
 # ---- services: each owns its transaction and audits it ----
 
 
+@unit_of_work
 def add_step(product_id: int, step: StepInput, actor: Any) -> RoutingStep:
     """Append a step at the end of the routing."""
     product = _locked_routing(product_id)
@@ -164,6 +166,7 @@ def add_step(product_id: int, step: StepInput, actor: Any) -> RoutingStep:
     return new
 
 
+@unit_of_work
 def update_step(product_id: int, step_id: int, step: StepInput, actor: Any) -> RoutingStep:
     product = _locked_routing(product_id)
     target = _step_of(product, step_id)
@@ -176,6 +179,7 @@ def update_step(product_id: int, step_id: int, step: StepInput, actor: Any) -> R
     return target
 
 
+@unit_of_work
 def remove_step(product_id: int, step_id: int, actor: Any) -> Product:
     product = _locked_routing(product_id)
     target = _step_of(product, step_id)
@@ -187,6 +191,7 @@ def remove_step(product_id: int, step_id: int, actor: Any) -> Product:
     return product
 
 
+@unit_of_work
 def reorder(product_id: int, step_ids: Sequence[int], actor: Any) -> Product:
     """Put the steps in the order of `step_ids` (every step of the routing, once)."""
     product = _locked_routing(product_id)
@@ -198,6 +203,7 @@ def reorder(product_id: int, step_ids: Sequence[int], actor: Any) -> Product:
     return product
 
 
+@unit_of_work
 def move_step(product_id: int, step_id: int, offset: int, actor: Any) -> Product:
     """One place up (-1) or down (+1); at either end nothing moves."""
     ids = [s.id for s in routing_of(product_id).routing]
@@ -260,7 +266,6 @@ def _finish(product: Product, before: dict[str, Any], actor: Any) -> None:
     db.session.expire(product, ["routing"])
     after = snapshot(routing_of(product.id))
     audit.record("routing_edit", "product", product.id, _diff(before, after), actor=actor)
-    db.session.commit()
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

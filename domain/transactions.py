@@ -9,13 +9,15 @@ timeout still serialises them. On PostgreSQL the transaction is the session's or
 COMMITTED); the code inside uses conditional updates and row locks where it needs them.
 """
 
+import functools
+import logging
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
@@ -25,6 +27,9 @@ from extensions import db
 
 _OPEN = "write_transaction_open"
 _WRITES = "write_transaction_writes"
+P = ParamSpec("P")
+R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 class FifoLock:
@@ -92,6 +97,39 @@ def write_transaction() -> Iterator[Session]:
         finally:
             session.info.pop(_OPEN, None)
             session.info.pop(_WRITES, None)
+
+
+def unit_of_work(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Make a service function a use case: its whole body is one write_transaction(), committed when
+    it returns and rolled back when it raises, so the view that calls it neither commits nor rolls
+    back. Joins the caller's transaction when one is open."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with write_transaction():
+            return use_case(*args, **kwargs)
+
+    return run
+
+
+def discard() -> None:
+    """Throw away whatever the request left uncommitted (an error page is about to be shown). When the
+    database itself is gone (a restart), the rollback fails too, and the answer must still be the §12
+    error, not the framework's bare 500 page: then the session is dropped instead."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback failed; dropping the session", exc_info=True)
+        db.session.remove()
+
+
+def ping() -> None:
+    """Ask the database for one row, for a readiness check; raises when it does not answer. Ends the
+    read at once either way, so the probe never leaves a transaction (or a broken one) behind."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    finally:
+        discard()
 
 
 def write_at_commit(statement: Executable, params: dict[str, Any]) -> None:

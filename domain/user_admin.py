@@ -13,6 +13,7 @@ from domain.errors import DomainError, NotFound
 from domain.masterdata import Team
 from domain.roles import ADMIN, ALL_ROLES
 from domain.search_text import contains
+from domain.transactions import unit_of_work
 from domain.users import ApiToken, User
 from extensions import db
 
@@ -118,6 +119,7 @@ def snapshot(user: User, teams: dict[int, Team] | None = None) -> dict[str, Any]
 # ---- services: each owns its transaction and audits it ----
 
 
+@unit_of_work
 def create_user(username: str, password: str, data: UserInput, actor: Any) -> User:
     username = (username or "").strip()
     problems = _input_problems(data)
@@ -135,10 +137,10 @@ def create_user(username: str, password: str, data: UserInput, actor: Any) -> Us
     db.session.add(user)
     db.session.flush()
     audit.record("user_create", "user", user.id, audit.diff({}, snapshot(user, teams_by_id())), actor=actor)
-    db.session.commit()
     return user
 
 
+@unit_of_work
 def update_user(user_id: int, data: UserInput, actor: Any) -> User:
     user = get_user(user_id)
     _raise(_input_problems(data))
@@ -152,6 +154,7 @@ def update_user(user_id: int, data: UserInput, actor: Any) -> User:
     return _finish("user_edit", user, before, teams, actor)
 
 
+@unit_of_work
 def reset_password(user_id: int, password: str, actor: Any) -> User:
     """A new password; the user's API tokens stop working (a reset usually means a leak)."""
     user = get_user(user_id)
@@ -160,10 +163,10 @@ def reset_password(user_id: int, password: str, actor: Any) -> User:
     user.set_password(password)
     revoked = _revoke_tokens(user)
     audit.record("user_password_reset", "user", user.id, {"api_tokens_revoked": [None, revoked]}, actor=actor)
-    db.session.commit()
     return user
 
 
+@unit_of_work
 def set_active(user_id: int, active: bool, actor: Any) -> User:
     """Deactivate (cannot sign in; every API token revoked) or reactivate an account."""
     user = get_user(user_id)
@@ -221,5 +224,4 @@ def _revoke_tokens(user: User) -> int:
 def _finish(action: str, user: User, before: dict[str, Any], teams: dict[int, Team], actor: Any) -> User:
     db.session.flush()
     audit.record(action, "user", user.id, audit.diff(before, snapshot(user, teams)), actor=actor)
-    db.session.commit()
     return user

@@ -12,6 +12,7 @@ from domain import audit
 from domain.errors import DomainError, NotFound, leaf_refusals
 from domain.masterdata import Warehouse
 from domain.search_text import contains
+from domain.transactions import unit_of_work
 from extensions import db
 from geofence.fences import fence_feature, parse_fence
 
@@ -103,6 +104,7 @@ def snapshot(warehouse: Warehouse) -> dict[str, Any]:
 # ---- services: each owns its transaction and audits it ----
 
 
+@unit_of_work
 def create_warehouse(data: WarehouseInput, fence_source: Any, actor: Any) -> Warehouse:
     """A new warehouse; `fence_source` (GeoJSON text or dict, or None) is validated with the rest."""
     problems = warehouse_problems(data)
@@ -116,10 +118,10 @@ def create_warehouse(data: WarehouseInput, fence_source: Any, actor: Any) -> War
     audit.record(
         "warehouse_create", "warehouse", warehouse.id, audit.diff({}, snapshot(warehouse)), actor=actor
     )
-    db.session.commit()
     return warehouse
 
 
+@unit_of_work
 def update_warehouse(warehouse_id: int, data: WarehouseInput, actor: Any) -> Warehouse:
     warehouse = get_warehouse(warehouse_id)
     problems = warehouse_problems(data)
@@ -131,6 +133,7 @@ def update_warehouse(warehouse_id: int, data: WarehouseInput, actor: Any) -> War
     return _finish(warehouse, before, actor)
 
 
+@unit_of_work
 def set_fence(warehouse_id: int, fence_source: Any, actor: Any) -> Warehouse:
     """Replace the fence with a validated polygon, or clear it with None."""
     warehouse = get_warehouse(warehouse_id)
@@ -176,5 +179,4 @@ def _finish(warehouse: Warehouse, before: dict[str, Any], actor: Any) -> Warehou
     audit.record(
         "warehouse_edit", "warehouse", warehouse.id, audit.diff(before, snapshot(warehouse)), actor=actor
     )
-    db.session.commit()
     return warehouse

@@ -123,7 +123,6 @@ def delete(version_id: int):
     try:
         product_id = boms.delete_draft(version_id, current_user)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".version", version_id=version_id))
     flash(_("Draft deleted."))
@@ -135,7 +134,6 @@ def _act(version_id: int, change, done: str):
     try:
         change()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(done)

@@ -13,7 +13,6 @@ from domain.errors import DomainError
 from domain.masterdata_admin import service
 from domain.masterdata_admin.entities import ENTITIES, Entity
 from domain.roles import ADMIN
-from extensions import db
 
 bp = Blueprint("admin_masterdata", __name__, url_prefix="/admin")
 
@@ -84,7 +83,6 @@ def _switch(kind: str, row_id: int, active: bool):
     try:
         row = service.set_active(kind, row_id, active, current_user)
     except DomainError as error:
-        db.session.rollback()
         flash(" ".join([error.message, *error.fields.values()]), "error")
     else:
         spec = service.entity(kind)
@@ -95,7 +93,6 @@ def _switch(kind: str, row_id: int, active: bool):
 
 def _refused(spec: Entity, row, error: DomainError):
     """The form again, as posted, each problem under its input; what no input shows is flashed."""
-    db.session.rollback()
     if set(error.fields) - set(spec.schema().fields) or not error.fields:
         flash(error.message, "error")
     return _form_page(spec, row, request.form, error.fields, status=422)

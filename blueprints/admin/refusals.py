@@ -4,14 +4,12 @@ from flask import flash
 from flask_wtf import FlaskForm
 
 from domain.errors import DomainError
-from extensions import db
 
 
 def show_on_form(form: FlaskForm, error: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Roll the failed transaction back, put each field's problem under its input (the last part of a
-    dotted name, so `lines.0.qty_per` lands on `qty_per`; `aliases` maps a service's field name to the
-    form's), and flash what no input can show."""
-    db.session.rollback()
+    """Put each field's problem under its input (the last part of a dotted name, so `lines.0.qty_per`
+    lands on `qty_per`; `aliases` maps a service's field name to the form's), and flash what no input
+    can show. The service's use case has already rolled its transaction back."""
     placed = False
     for name, message in error.fields.items():
         short = name.rsplit(".", 1)[-1]

@@ -17,7 +17,6 @@ from domain.errors import DomainError
 from domain.masterdata import Product, RoutingStep
 from domain.product_picker import product_page
 from domain.roles import ADMIN
-from extensions import db
 
 bp = Blueprint("admin_routings", __name__, url_prefix="/admin/routings")
 
@@ -120,7 +119,6 @@ def _act(product_id: int, change, done: str | None):
     try:
         change()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         if done:

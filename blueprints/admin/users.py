@@ -15,7 +15,6 @@ from blueprints.admin.refusals import show_on_form
 from domain import user_admin
 from domain.errors import DomainError
 from domain.roles import ADMIN, ALL_ROLES, ROLE_LABELS
-from extensions import db
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -130,7 +129,6 @@ def _set_active(user_id: int, active: bool):
     try:
         user = user_admin.set_active(user_id, active, current_user)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         done = _("%(name)s can sign in again.") if active else _("%(name)s can no longer sign in.")

@@ -2,16 +2,13 @@
 
 import marshmallow as ma
 from flask import current_app
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from blueprints.access import public, roles_required
 from blueprints.auth import login_limit
-from domain import audit
-from domain.errors import DomainError
-from domain.users import find_user, issue_token
-from extensions import db, limiter
+from domain import sign_in
+from extensions import limiter
 
 blp = Blueprint("api_auth", __name__, url_prefix="/auth", description="Sign in for API clients")
 
@@ -42,15 +39,8 @@ class MeOut(ma.Schema):
 @limiter.limit(login_limit)
 @public
 def token(creds: dict):
-    user = find_user(creds["username"].strip())
-    if user is None or not user.active or not user.check_password(creds["password"]):
-        audit.record("login_failed", "user", creds["username"][:64], {"via": "api"})
-        db.session.commit()
-        raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
     ttl = current_app.config["API_TOKEN_TTL_HOURS"]
-    value = issue_token(user, ttl)
-    audit.record("token_issued", "user", user.id, actor=user)
-    db.session.commit()
+    value = sign_in.issue_api_token(creds["username"], creds["password"], ttl)
     return {"token": value, "expires_in": ttl * 3600}
 
 

@@ -9,13 +9,10 @@ from flask_smorest import Blueprint
 
 from blueprints.access import roles_required
 from blueprints.api.stock_schemas import Text, location_label_field
-from domain import audit
 from domain.errors import DomainError
-from domain.labels.reading import read_label, read_photo
+from domain.labels.reading import checked_container, read_photo
 from domain.roles import ADMIN, WAREHOUSE
-from domain.stock.site_check import labelled_location
-from extensions import db
-from scanning.labels import LOT
+from domain.stock.site_check import checked_location
 
 blp = Blueprint("api_scan", __name__, url_prefix="/scan", description="Photo decoding for the scanner")
 PHOTO_MAX_BYTES = 12 * 1024 * 1024  # a 48 MP JPEG is ~10 MB; larger is not a phone photo
@@ -120,16 +117,7 @@ class LocationCheckedOut(ma.Schema):
 def check_location(body: dict):
     """The location a scanned label names, its signature checked: the phone asks at scan time, so a
     hand-made label is refused before anything is counted. Read-only: no Idempotency-Key."""
-    try:
-        place = labelled_location(body["location_label"])
-    except DomainError as refusal:
-        if refusal.code == "invalid_location_label":
-            # A hand-made label is worth knowing about (DESIGN §6: refusals audited); committed here
-            # because the refusal's answer rolls the request's session back.
-            changes = {"label": body["location_label"][:200]}
-            audit.record("label_refused", "location_label", None, changes, actor=current_user)
-            db.session.commit()
-        raise
+    place = checked_location(body["location_label"], current_user)
     return {
         "location_id": place.location_id,
         "location": place.location_code,
@@ -157,17 +145,4 @@ def check_container(body: dict):
     """A lot or container label, the signature of its quantity checked: the phone fills the quantity
     from the label at once and asks here, so a hand-written quantity is taken back at the scan.
     Read-only: no Idempotency-Key."""
-    try:
-        label = read_label(body["label"])
-    except DomainError as refusal:
-        if refusal.code == "invalid_quantity_label":
-            audit.record(
-                "label_refused", "container_label", None, {"label": body["label"][:200]}, actor=current_user
-            )
-            db.session.commit()  # kept though the refusal's answer rolls the session back
-        raise
-    if label is None or label.kind != LOT:
-        raise DomainError(
-            "invalid_label", _("This is not a lot or container label."), {"label": _("not a lot label")}
-        )
-    return label.ids
+    return checked_container(body["label"], current_user)

@@ -22,6 +22,7 @@ from domain.errors import DomainError, NotFound
 from domain.masterdata_admin.entities import ENTITIES, REFERENCE_LABELS, REFERENCE_ORDER, Entity
 from domain.masterdata_admin.fields import Reference
 from domain.masterdata_admin.rules import reference_problem
+from domain.transactions import unit_of_work
 from domain.users import User, UserRole
 from domain.validation_messages import flatten
 from extensions import db
@@ -111,6 +112,7 @@ def pick_list(reference: Reference, current: int | None = None) -> list[tuple[in
 # ---- writes: each one transaction, audited ----
 
 
+@unit_of_work
 def create(kind: str, raw: Mapping[str, Any], actor: Any) -> Any:
     spec = entity(kind)
     data = _load(spec, raw)
@@ -126,10 +128,10 @@ def create(kind: str, raw: Mapping[str, Any], actor: Any) -> Any:
             _masked(spec, audit.diff({}, snapshot(spec, row))),
             actor=actor,
         )
-        db.session.commit()
     return row
 
 
+@unit_of_work
 def update(kind: str, row_id: int, raw: Mapping[str, Any], actor: Any) -> Any:
     """Change some fields; fields not in `raw` keep their value. The whole row is validated again,
     so a change cannot leave it invalid (e.g. a latitude without its longitude)."""
@@ -151,7 +153,7 @@ def update(kind: str, row_id: int, raw: Mapping[str, Any], actor: Any) -> Any:
         _masked(spec, audit.diff(before, {n: data[n] for n in changed})),
         actor=actor,
     )
-    _commit(spec)
+    _flush(spec)
     return row
 
 
@@ -161,6 +163,7 @@ def _masked(spec: Any, changes: dict[str, Any]) -> dict[str, Any]:
     return {k: (["***" if v else v for v in pair] if k in secret else pair) for k, pair in changes.items()}
 
 
+@unit_of_work
 def set_active(kind: str, row_id: int, active: bool, actor: Any) -> Any:
     """Deactivate (hidden from pick lists, kept in history) or reactivate; doing it twice changes nothing.
     A row comes back only if what it points at is still usable."""
@@ -173,7 +176,7 @@ def set_active(kind: str, row_id: int, active: bool, actor: Any) -> Any:
     row.active = active
     action = "reactivate" if active else "deactivate"
     audit.record(f"{spec.name}_{action}", spec.name, row.id, {"active": [not active, active]}, actor=actor)
-    _commit(spec)
+    _flush(spec)
     return row
 
 
@@ -246,11 +249,10 @@ def _duplicates_refused(spec: Entity) -> Iterator[None]:
     try:
         yield
     except IntegrityError:
-        db.session.rollback()
         message = _duplicate_message(spec)
         raise DomainError("duplicate", message, {spec.duplicate_field: message}, status=409) from None
 
 
-def _commit(spec: Entity) -> None:
+def _flush(spec: Entity) -> None:
     with _duplicates_refused(spec):
-        db.session.commit()
+        db.session.flush()

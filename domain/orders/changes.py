@@ -17,7 +17,7 @@ from domain.events.types import NoticeAcknowledged, ProcessChanged, SpecChanged
 from domain.masterdata import Product, RoutingStep, Team
 from domain.orders.models import Order
 from domain.production.models import CANCELLED, FINISHED, WorkOrder
-from domain.transactions import write_transaction
+from domain.transactions import unit_of_work, write_transaction
 from domain.users import User, UserRole
 from extensions import db
 
@@ -162,6 +162,7 @@ def record_spec_change(order: Order, changes: dict[str, list[Any]], note: str, a
     return notice
 
 
+@unit_of_work
 def create_process_notice(product_model: str, title: str, body: str, actor: Any) -> ChangeNotice:
     product = db.session.execute(select(Product).where(Product.model == product_model)).scalar_one_or_none()
     problems: dict[str, str] = {}
@@ -186,7 +187,6 @@ def create_process_notice(product_model: str, title: str, body: str, actor: Any)
         "process_notice", "change_notice", notice.id, {"product": [None, product.model]}, actor=actor
     )
     events.record(ProcessChanged(getattr(actor, "id", None), product.id, notice.id))
-    db.session.commit()
     return notice
 
 

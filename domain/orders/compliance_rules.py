@@ -15,6 +15,7 @@ from domain import audit
 from domain.clock import utcnow
 from domain.errors import DomainError, NotFound
 from domain.orders.compliance import BUILTIN, DEFAULT_RULES, REQUIRABLE_FIELDS, REQUIRED, Failure, Rule
+from domain.transactions import unit_of_work
 from extensions import db
 
 MESSAGE_MAX = 300
@@ -117,6 +118,7 @@ def _message_problems(en: str | None, zh: str | None) -> dict[str, str]:
     return problems
 
 
+@unit_of_work
 def update_rule(rule_id: int, edit: RuleEdit, actor: Any) -> ComplianceRule:
     row = get_rule(rule_id)
     if problems := _message_problems(edit.message_en, edit.message_zh):
@@ -130,10 +132,10 @@ def update_rule(rule_id: int, edit: RuleEdit, actor: Any) -> ComplianceRule:
         row.message_zh = edit.message_zh.strip()
     after = {"active": row.active, "message_en": row.message_en, "message_zh": row.message_zh}
     audit.record("compliance_rule_edit", "compliance_rule", row.code, audit.diff(before, after), actor=actor)
-    db.session.commit()
     return row
 
 
+@unit_of_work
 def add_required_rule(field: str, message_en: str, message_zh: str, actor: Any) -> ComplianceRule:
     """A new rule: `field` must not be blank when the order is submitted."""
     problems = _message_problems(message_en, message_zh)
@@ -158,7 +160,6 @@ def add_required_rule(field: str, message_en: str, message_zh: str, actor: Any) 
     )
     db.session.add(row)
     audit.record("compliance_rule_add", "compliance_rule", code, {"field": [None, field]}, actor=actor)
-    db.session.commit()
     return row
 
 

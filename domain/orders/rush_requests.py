@@ -17,6 +17,7 @@ from domain.events.types import RushRequested
 from domain.orders import rush_delays, rush_inputs
 from domain.orders.models import Order
 from domain.orders.rush_score import RushInputs, RushScore, RushSettings, score_rush
+from domain.transactions import unit_of_work
 from domain.users import User
 from extensions import db
 
@@ -81,6 +82,7 @@ def load_settings() -> RushSettings:
     return RushSettings.from_dict(row.settings if row else None)
 
 
+@unit_of_work
 def save_settings(data: dict[str, Any], actor: Any) -> RushSettings:
     try:
         settings = RushSettings.from_dict({**load_settings().to_dict(), **data})
@@ -98,7 +100,6 @@ def save_settings(data: dict[str, Any], actor: Any) -> RushSettings:
     row.updated_by_id = getattr(actor, "id", None)
     db.session.add(row)
     audit.record("rush_settings", "rush_settings", 1, audit.diff(before, row.settings), actor=actor)
-    db.session.commit()
     return settings
 
 
@@ -142,6 +143,7 @@ def _check_rushable(order: Order, due: date, today: date) -> None:
         raise Conflict("already_rush", _("The rush channel is already open for this order."))
 
 
+@unit_of_work
 def request_rush(ask: RushAsk, actor: Any, today: date) -> RushRequest:
     """Score the request; open the channel at once at or above the threshold, else wait for the VP."""
     order = _locked_order(ask.order_id)
@@ -179,10 +181,10 @@ def request_rush(ask: RushAsk, actor: Any, today: date) -> RushRequest:
         _open_channel(rush, settings, actor)
     else:
         events.record(RushRequested(getattr(actor, "id", None), rush.id))
-    db.session.commit()
     return rush
 
 
+@unit_of_work
 def decide(request_id: int, approve: bool, comment: str, actor: Any) -> RushRequest:
     """The VP's decision on a request below the threshold; the comment is required either way."""
     if not comment.strip():
@@ -209,7 +211,6 @@ def decide(request_id: int, approve: bool, comment: str, actor: Any) -> RushRequ
     if approve:
         _locked_order(rush.order_id)
         _open_channel(rush, RushSettings.from_dict(rush.settings), actor)
-    db.session.commit()
     return rush
 
 

@@ -18,6 +18,7 @@ from domain.orders import changes, compliance, compliance_rules
 from domain.orders.changes import ChangeNotice
 from domain.orders.models import FLAME_GRADES, PRIORITIES, Order, OrderStageEvent, next_order_number
 from domain.quality.stage_gate import require_inspections
+from domain.transactions import unit_of_work
 from extensions import db
 
 # Fields an order carries besides its identity; customer and product are given by code and model.
@@ -173,6 +174,7 @@ def _snapshot(order: Order) -> dict[str, Any]:
 # ---- create and edit ----
 
 
+@unit_of_work
 def create_order(data: dict[str, Any], actor: Any, today: date) -> Order:
     problems: dict[str, str] = {}
     for key in ("customer_code", "product_model", "due_date"):
@@ -190,7 +192,6 @@ def create_order(data: dict[str, Any], actor: Any, today: date) -> Order:
     order.stage_events.append(OrderStageEvent(from_stage=None, to_stage="quote", user_id=actor.id))
     _insert_with_number(order, today)
     audit.record("order_create", "order", order.id, audit.diff({}, _snapshot(order)), actor=actor)
-    db.session.commit()
     return order
 
 
@@ -208,6 +209,7 @@ def _insert_with_number(order: Order, today: date, attempts: int = 5) -> None:
     raise Conflict("number_taken", _("Could not number the order; please try again."))
 
 
+@unit_of_work
 def update_order(
     order_id: int, data: dict[str, Any], actor: Any, today: date, locale: str, note: str = ""
 ) -> tuple[Order, ChangeNotice | None]:
@@ -242,7 +244,6 @@ def update_order(
         if spec:
             notice = changes.record_spec_change(order, spec, note.strip()[:2000], actor)
     audit.record("order_edit", "order", order.id, diff, actor=actor)
-    db.session.commit()
     return order, notice
 
 
@@ -291,7 +292,16 @@ def _compliance_error(failures: list[compliance.Failure]) -> DomainError:
 
 def submit_order(order_id: int, actor: Any, today: date, locale: str) -> Order:
     """quote → confirmed when every active rule passes; otherwise every failed rule at once (422).
-    Either way the attempt is logged for the missing-information rate."""
+    Either way the attempt is logged for the missing-information rate: the refusal is raised after
+    the transaction that logged it has committed."""
+    order, failures = _submit(order_id, actor, today, locale)
+    if failures:
+        raise _compliance_error(failures)
+    return order
+
+
+@unit_of_work
+def _submit(order_id: int, actor: Any, today: date, locale: str) -> tuple[Order, list[compliance.Failure]]:
     order = load_order(order_id, lock=True)
     if not may_view(actor, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
@@ -306,11 +316,9 @@ def submit_order(order_id: int, actor: Any, today: date, locale: str) -> Order:
             {"failed": [None, [f.code for f in failures]]},
             actor=actor,
         )
-        db.session.commit()
-        raise _compliance_error(failures)
+        return order, failures
     _move(order, stage_machine.CONFIRMED, actor)
-    db.session.commit()
-    return order
+    return order, failures
 
 
 # ---- stages ----
@@ -328,6 +336,11 @@ def transition(
         return order_stops.cancel_order(order_id, reason or "", actor)
     if to_stage == stage_machine.ON_HOLD:
         return order_stops.hold_order(order_id, reason or "", actor)
+    return _advance(order_id, to_stage, actor)
+
+
+@unit_of_work
+def _advance(order_id: int, to_stage: str, actor: Any) -> Order:
     order = load_order(order_id, lock=True)
     if not may_view(actor, order):
         raise DomainError("forbidden", _("This order belongs to another salesperson."), status=403)
@@ -340,7 +353,6 @@ def transition(
         )
     require_inspections(order, to_stage)  # awaiting QC / shipped need passed inspections (DESIGN §7)
     _move(order, to_stage, actor)
-    db.session.commit()
     return order
 
 

@@ -4,8 +4,11 @@ work order (judged by the checklist), attach photos, and read them back. Each ow
 import hashlib
 import os
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
@@ -275,6 +278,45 @@ def add_photo(
             path.unlink(missing_ok=True)
             raise
     return photo
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo as the form sent it: its bytes (at most PHOTO_MAX_BYTES + 1 read) and its name."""
+
+    data: bytes
+    filename: str | None
+
+
+def record_with_photos(
+    work_order_id: int,
+    kind: str,
+    answers: dict[str, Any],
+    photos: Sequence[Photo],
+    directory: Path,
+    actor: Any,
+    note: str = "",
+) -> Inspection:
+    """The inspection form's one action: the inspection and its photos in one transaction, all or
+    nothing. The photos are checked before anything is written; when a later part fails, the photo
+    files already written go with the rolled-back rows, so no file is left without its row."""
+    if len(photos) > PHOTOS_PER_INSPECTION:
+        message = _("At most %(n)d photos per inspection.", n=PHOTOS_PER_INSPECTION)
+        raise DomainError("too_many_photos", message)
+    for photo in photos:
+        check_photo(photo.data)
+    written: list[Path] = []
+    try:
+        with write_transaction():
+            inspection = record_inspection(work_order_id, kind, answers, actor, note)
+            for photo in photos:
+                stored = add_photo(inspection.id, BytesIO(photo.data), photo.filename, directory, actor)
+                written.append(photo_path(stored, directory))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return inspection
 
 
 def check_photo(data: bytes) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
+from domain import audit
 from domain.errors import DomainError, leaf_refusals
 from domain.masterdata import Location, Warehouse
 from domain.stock.gps_fixes import GpsInput, LoggedFix, record_fix, require_fresh
@@ -77,6 +78,18 @@ def labelled_location(label: str) -> Place:
             {"location_label": _("location not in use")},
         )
     return place
+
+
+def checked_location(label: str, actor: Any) -> Place:
+    """The phone's check of a scanned location label, before anything is counted. A hand-made label
+    (its signature wrong) is worth knowing about (DESIGN §6: refusals audited), so it is audited even
+    though it is refused."""
+    try:
+        return labelled_location(label)
+    except DomainError as refusal:
+        if refusal.code == "invalid_location_label":
+            audit.record_refusal("label_refused", "location_label", {"label": label[:200]}, actor=actor)
+        raise
 
 
 def confirm_on_site(

@@ -6,10 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
+from domain.audit import AuditLog
+from domain.errors import DomainError
 from domain.quality import inspection_service
+from domain.quality.inspections import InspectionPhoto
 from domain.quality.lot_service import issue_to_work_order, receive_material, record_output
 from domain.quality.shipment_service import LineIn, record_shipment
+from extensions import db
 from tests.conftest import make_user
 from tests.integration.quality_world import (
     MODEL,
@@ -92,6 +97,40 @@ def test_a_photo_that_is_not_an_image_records_nothing(client, auth, plant):
     )
     assert response.status_code == 415
     assert inspection_service.inspections_of(plant.work_orders["WO-A"]) == []
+
+
+def test_an_inspection_whose_second_photo_fails_leaves_nothing_written(
+    client, auth, plant, app, tmp_path, monkeypatch
+):
+    uploads = tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = str(uploads)
+    stored, calls = inspection_service.add_photo, []
+
+    def second_fails(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise DomainError("photo_not_stored", "The photo could not be stored.")
+        return stored(*args, **kwargs)
+
+    monkeypatch.setattr(inspection_service, "add_photo", second_fails)
+    auth.login("qc")
+    wall, look = item_ids(plant)
+    response = client.post(
+        f"/quality/work-orders/{plant.work_orders['WO-A']}/inspections",
+        data={
+            "kind": "first_article",
+            f"item_{wall}": "2",
+            f"item_{look}": "pass",
+            "photos": [(io.BytesIO(PNG), "a.png"), (io.BytesIO(PNG), "b.png")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert (response.status_code, len(calls)) == (422, 2)
+    assert inspection_service.inspections_of(plant.work_orders["WO-A"]) == []
+    assert db.session.execute(select(func.count(InspectionPhoto.id))).scalar_one() == 0
+    actions = db.session.execute(select(AuditLog.action)).scalars().all()
+    assert {"inspection", "inspection_photo"}.isdisjoint(actions)
+    assert [p for p in uploads.rglob("*") if p.is_file()] == []
 
 
 def test_the_order_page_refuses_awaiting_qc_and_names_the_missing_inspection(client, auth, plant):
