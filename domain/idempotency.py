@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain import audit
 from domain.clock import utcnow
 from domain.errors import DomainError
+from domain.stock.refusal_places import refusal_warehouse
 from domain.transactions import pipelined, rows_in_one_round_trip, write_at_commit, write_transaction
 from extensions import db
 
@@ -251,7 +252,12 @@ def _store_refusal(
             "refused",
             attempt.where,
             None,
-            {"code": refusal.code, "message": refusal.message, "fields": refusal.fields},
+            {
+                "code": refusal.code,
+                "message": refusal.message,
+                "fields": refusal.fields,
+                "warehouse": refusal_warehouse(attempt.payload),  # for the exceptions page's filter
+            },
             actor=attempt.actor,
             context=gps_context(attempt.payload),
         )

@@ -49,7 +49,7 @@ def order_ready_to_ship(location_id: int) -> int:
     db.session.add_all([order, team, bom])
     db.session.flush()
     work_order = WorkOrder(
-        number="WO-20261207-0420",
+        number="WO-20200102-0420",
         order_id=order.id,
         product_id=product.id,
         bom_version_id=bom.id,

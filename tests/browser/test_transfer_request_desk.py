@@ -20,7 +20,7 @@ from tests.integration.stock_world import SKU, YARD_A, centre, put_stock
 
 pytestmark = pytest.mark.browser
 
-WORK_ORDER = "WO-20261207-0077"
+WORK_ORDER = "WO-20200102-0077"
 
 
 def work_order_short_of_resin(loc_a: int, loc_b: int) -> tuple[int, Decimal]:

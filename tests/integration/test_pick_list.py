@@ -15,7 +15,7 @@ from tests.integration.test_shipments_scanned import ship
 def order_id(app):
     built = build_world()
     add_finished_stock(built.loc_a, "700")
-    add_work_order("WO-20261207-0100", good_qty="400", final_passed_by=make_user("qc-pl", ["qc"]).id)
+    add_work_order("WO-20200102-0100", good_qty="400", final_passed_by=make_user("qc-pl", ["qc"]).id)
     return built, db.session.execute(db.select(Order.id).where(Order.number == ORDER)).scalar_one()
 
 
