@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
 from domain.masterdata import Sku
@@ -15,26 +15,17 @@ from extensions import db
 from tests.browser.scanner_phone import (
     ANSWER_MS,
     assert_quantity_beside_confirm,
+    count_taps,
     outbox_items,
     phone_at,
     sign_in,
     sku_label,
+    taps,
     wedge,
 )
 from tests.integration.stock_world import SKU, YARD_A, centre, label, put_stock
 
 pytestmark = pytest.mark.browser
-
-
-class Taps:
-    """Counts the worker's taps (scans come from the hand scanner and are not taps)."""
-
-    def __init__(self, page: Page):
-        self.page, self.count = page, 0
-
-    def tap(self, locator) -> None:
-        locator.tap()
-        self.count += 1
 
 
 def test_stock_moves_between_two_locations_in_three_scans_and_three_taps(
@@ -46,13 +37,12 @@ def test_stock_moves_between_two_locations_in_three_scans_and_three_taps(
         put_stock(built.loc_a, "15")
         source, target = label(built.loc_a, live_server.url), label(built.loc_a2, live_server.url)
     context = phone_at(browser, live_server, centre(YARD_A))
+    count_taps(context)
     page = context.new_page()
     sign_in(page, "mover")
     page.goto("/scan")
     expect(page.get_by_test_id("gps")).to_have_attribute("data-state", "good")
-    taps = Taps(page)
-
-    taps.tap(page.get_by_text(re.compile("^(Move between locations|库位移库)$")))
+    page.get_by_text(re.compile("^(Move between locations|库位移库)$")).tap()
     wedge(page, source)
     expect(page.get_by_test_id("location-value")).to_have_text("A-01")
     wedge(page, sku_label(live_server))
@@ -61,15 +51,15 @@ def test_stock_moves_between_two_locations_in_three_scans_and_three_taps(
     expect(page.get_by_test_id("to-value")).to_have_text("A-02")
     expect(page.get_by_test_id("location-value")).to_have_text("A-01")  # the source stays
     expect(page.get_by_test_id("qty")).to_have_value("")  # resin is weighed: the worker enters it
-    taps.tap(page.get_by_test_id("qty"))
+    page.get_by_test_id("qty").tap()
     page.keyboard.type("2")
     expect(page.get_by_test_id("qty")).to_have_value("2")
     assert_quantity_beside_confirm(page)
-    taps.tap(page.get_by_test_id("confirm-move"))
+    page.get_by_test_id("confirm-move").tap()
 
     expect(outbox_items(page, "done")).to_have_count(1, timeout=ANSWER_MS)
     screenshot(page, "relocated")
-    assert taps.count <= 3
+    assert taps(page) == 3  # the mode, the quantity field, Confirm: at most three, as asked
     with live_server.app.app_context():
         rows = db.session.execute(
             select(StockMove.kind, StockMove.qty, StockMove.location_id)
