@@ -188,7 +188,7 @@ def _naive_utc(query: dict) -> dict:
 @blp.response(201, MoveOut)
 @blp.alt_response(409, description="idempotency_in_progress")
 @blp.alt_response(422, description=MOVE_REFUSALS)
-@roles_required(WAREHOUSE)
+@roles_required(WAREHOUSE, SUPERVISOR)
 def post_move(body: dict):
     return apply_move(MoveRequest(**body), current_user)
 
@@ -224,7 +224,7 @@ class RelocationOut(ma.Schema):
 @blp.response(201, RelocationOut)
 @blp.alt_response(409, description="idempotency_in_progress")
 @blp.alt_response(422, description=MOVE_REFUSALS + " relocation_same_location")
-@roles_required(WAREHOUSE)
+@roles_required(WAREHOUSE, SUPERVISOR)
 def relocate(body: dict):
     """From one location to another (库位间移库): two ledger rows in one transaction, both labels and
     both warehouses' geofences checked with the fix."""

@@ -98,3 +98,18 @@ def test_a_direct_adjustment_above_the_threshold_needs_an_administrator_too(clie
         ).status_code
         == 201
     )
+
+
+def test_a_warehouse_supervisor_makes_a_large_direct_adjustment(client, auth, world):
+    """The supervisor's own role is enough for the move API: no warehouse role needed beside it."""
+    body = {
+        "kind": "adjustment",
+        "sku": SKU,
+        "qty": "-51",
+        "reason": "damaged",
+        "location_label": label(world.loc_a),
+    }
+    response = post(client, auth.headers("supervisor"), "/api/v1/stock/moves", {**body, "gps": gps(YARD_A)})
+    assert response.status_code == 201, response.json
+    assert on_hand(world.loc_a) == Decimal(49)
+    assert adjustments() == [(Decimal(-51), "damaged")]
