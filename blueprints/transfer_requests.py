@@ -2,7 +2,7 @@
 prefilled with the short SKU, the quantity short, the work order as the reference and the warehouse
 that feeds it; the request is checked as one made on the phone."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -36,9 +36,7 @@ def new():
 def create():
     form = {name: request.form.get(name, "").strip() for name in FIELDS}
     try:
-        transfer = transfer_service.request_transfer(
-            transfer_service.TransferRequest(**{**form, "qty": _quantity(form["qty"])}), current_user
-        )
+        transfer = transfer_service.request_transfer(transfer_service.TransferRequest(**form), current_user)
     except DomainError as error:
         draft = TransferDraft(
             form["order_ref"], form["sku"], form["qty"], form["to_warehouse"], form["from_warehouse"]
@@ -46,15 +44,6 @@ def create():
         return _form(draft, [], error), 422
     flash(_("Transfer %(number)s requested.", number=transfer.number))
     return redirect(url_for(".new"))
-
-
-def _quantity(text: str) -> Decimal:
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise DomainError(
-            "invalid_quantity", _("The quantity must be more than 0."), {"qty": _("more than 0")}
-        ) from None
 
 
 def _draft(work_order_id: int | None, sku: str) -> tuple[TransferDraft | None, list]:

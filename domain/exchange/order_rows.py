@@ -15,24 +15,13 @@ from domain.exchange.order_sheet import NOT_IN_SHEET, TITLES
 from domain.exchange.sheets import Row, cell_date, cell_text
 from domain.orders import compliance
 from domain.orders.input_schema import OrderCreateIn
+from domain.orders.service import EDITABLE
 from domain.validation_messages import flatten
 
 CREATE, UPDATE, UNCHANGED = "created", "updated", "unchanged"  # named as the counts are
 OPTIONAL_TEXT = ("price_override_reason", "packaging", "color_notes", "original_ref")
 # The order's stored fields an import compares and writes (customer and product by id).
-STORED = (
-    "customer_id",
-    "product_id",
-    "quantity",
-    "unit_price",
-    "price_override_reason",
-    "due_date",
-    "priority",
-    "flame_grade",
-    "packaging",
-    "color_notes",
-    "original_ref",
-)
+STORED = ("customer_id", "product_id", *EDITABLE)
 
 
 @dataclass(frozen=True)

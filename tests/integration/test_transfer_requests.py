@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from domain.stock.transfers import Transfer
 from extensions import db
@@ -76,3 +77,15 @@ def test_a_refused_request_shows_why_and_keeps_what_was_typed(client, auth, plan
     assert answer.status_code == 422
     html = answer.get_data(as_text=True)
     assert 'data-testid="transfer-error"' in html and field(html, "qty") == "500"
+
+
+@pytest.mark.parametrize("typed", ["1,000", "abc", "0"])
+def test_a_quantity_that_is_none_is_refused_on_the_form_as_the_api_refuses_it(client, auth, plant, typed):
+    """ "1,000" is not read as 1: the form hands the text to the same rule as the API."""
+    auth.login("planner")
+    body = {"order_ref": "WO-A", "sku": RESIN, "qty": typed, "from_warehouse": "WH-B", "to_warehouse": "WH-A"}
+    answer = client.post("/transfers/new", data=body)
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'data-testid="transfer-error"' in html and field(html, "qty") == typed
+    assert db.session.scalar(select(func.count(Transfer.id))) == 0
